@@ -1,0 +1,219 @@
+"""The `alliancegraph` command line (also `python -m graphmodel`).
+
+Global options choose the data: `--sample NAME` (repeatable) or `--data DIR` (repeatable).
+With neither, commands read the Neo4j database when `NEO4J_URI` is set, and otherwise all
+bundled samples on the embedded store. `load` writes the chosen data to Neo4j.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from graphmodel.errors import AllianceGraphError, AmbiguousError, NotFoundError, UnavailableError
+from graphmodel.settings import Settings
+from graphmodel.store import Store
+
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 3
+
+
+@dataclass
+class Context:
+    settings: Settings
+    samples: tuple[str, ...] = ()
+    data: tuple[Path, ...] = ()
+    _store: Store | None = field(default=None, repr=False)
+
+    def dataset(self) -> Any:
+        from loaders.folder import load_datasets
+        from loaders.samples import load_all_samples, sample_path
+
+        if not self.samples and not self.data:
+            return load_all_samples()
+        folders = [sample_path(s) for s in self.samples] + list(self.data)
+        return load_datasets(folders)
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.settings, self)
+        return self._store
+
+
+def open_store(settings: Settings, ctx: Context | None = None) -> Store:
+    """Neo4j when `NEO4J_URI` is set and no data is chosen; otherwise the embedded store."""
+    chosen = ctx is not None and (ctx.samples or ctx.data)
+    if settings.neo4j_uri and not chosen:
+        from stores.neo4j import Neo4jStore
+
+        return Neo4jStore(settings)
+    from stores.memory import MemoryStore
+
+    if ctx is None:
+        from loaders.samples import load_all_samples
+
+        return MemoryStore(load_all_samples())
+    return MemoryStore(ctx.dataset())
+
+
+def emit(data: Any, as_json: bool, text: Callable[[Any], str]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(text(data))
+
+
+@contextmanager
+def reported(as_json: bool) -> Iterator[None]:
+    """Expected errors become a message (and JSON, if asked) and an exit code, not a trace."""
+    try:
+        yield
+    except AllianceGraphError as exc:
+        payload: dict[str, Any] = {"code": exc.code, "message": str(exc)}
+        if isinstance(exc, AmbiguousError):
+            payload["candidates"] = [{"id": i, "name": n} for i, n in exc.candidates]
+        if isinstance(exc, NotFoundError):
+            payload["candidates"] = exc.suggestions
+        if as_json:
+            click.echo(json.dumps({"error": payload}, ensure_ascii=False, indent=2))
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_UNAVAILABLE if isinstance(exc, UnavailableError) else EXIT_USAGE)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--sample",
+    "samples",
+    multiple=True,
+    metavar="NAME",
+    help="Work on a bundled sample (repeatable). See `alliancegraph samples`.",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Work on a dataset folder (repeatable). See docs/data-format.md.",
+)
+@click.pass_context
+def cli(ctx: click.Context, samples: tuple[str, ...], data: tuple[Path, ...]) -> None:
+    """alliancegraph — China's medical alliance networks (医联体) as one graph."""
+    ctx.obj = Context(Settings.from_env(), samples, data)
+
+
+@cli.command()
+@json_option
+def samples(as_json: bool) -> None:
+    """List the bundled sample datasets."""
+    from loaders.samples import list_samples
+
+    emit(
+        list_samples(),
+        as_json,
+        lambda rows: "\n".join(f"{r['id']:8} {r['name']} — {r['description']}" for r in rows),
+    )
+
+
+@cli.command()
+@json_option
+@click.pass_obj
+def stats(obj: Context, as_json: bool) -> None:
+    """Count nodes by label and relationships by type."""
+    from graphmodel.enums import Label
+
+    with reported(as_json):
+        store = obj.store()
+        counts = store.stats()
+        labels = {label.value for label in Label}
+        out = {
+            "store": store.kind,
+            "nodes": {k: v for k, v in sorted(counts.items()) if k in labels},
+            "relationships": {k: v for k, v in sorted(counts.items()) if k not in labels},
+        }
+        emit(out, as_json, _stats_text)
+
+
+def _stats_text(out: dict[str, Any]) -> str:
+    lines = [f"store: {out['store']}", "nodes:"]
+    lines += [f"  {k:14} {v:>9,}" for k, v in out["nodes"].items()]
+    lines += ["relationships:"] + [f"  {k:14} {v:>9,}" for k, v in out["relationships"].items()]
+    return "\n".join(lines)
+
+
+@cli.command()
+@json_option
+@click.pass_obj
+def load(obj: Context, as_json: bool) -> None:
+    """Validate the chosen data and write it to Neo4j (NEO4J_URI), in one transaction."""
+    from graphmodel.errors import ReadOnlyStoreError
+
+    with reported(as_json):
+        dataset = obj.dataset()
+        if not obj.settings.neo4j_uri:
+            raise ReadOnlyStoreError(f"load dataset {dataset.id!r}")
+        from stores.neo4j import Neo4jStore
+
+        store = Neo4jStore(obj.settings)
+        try:
+            report = store.load(dataset)
+        finally:
+            store.close()
+        out = {
+            "dataset": report.dataset,
+            "nodes": dict(report.nodes),
+            "relationships": dict(report.relationships),
+            "seconds": round(report.seconds, 3),
+        }
+        emit(
+            out,
+            as_json,
+            lambda o: (
+                f"loaded {o['dataset']} in {o['seconds']} s: "
+                + ", ".join(
+                    f"{k} {v}" for k, v in {**o["nodes"], **o["relationships"]}.items() if v
+                )
+            ),
+        )
+
+
+@cli.command()
+@click.argument("ref")
+@json_option
+@click.pass_obj
+def institution(obj: Context, ref: str, as_json: bool) -> None:
+    """Show one institution (by id or exact name) and its alliances."""
+    from queries.institution_alliances import INSTITUTION_ALLIANCES
+    from queries.resolve import resolve_institution
+    from stores.json import to_jsonable
+
+    with reported(as_json):
+        store = obj.store()
+        found = resolve_institution(store, ref)
+        alliances = store.run(INSTITUTION_ALLIANCES, institution=found.id)
+        out = {"institution": to_jsonable(found), "alliances": to_jsonable(alliances)}
+        emit(
+            out,
+            as_json,
+            lambda o: (
+                f"{found.id}  {found.name}  {found.level.value}  "
+                f"{found.type.value}\n"
+                + "\n".join(
+                    f"  {a.membership.role.value:7} {a.alliance.id}  {a.alliance.name}"
+                    for a in alliances
+                )
+            ),
+        )
+
+
+def main() -> None:
+    cli(prog_name="alliancegraph")

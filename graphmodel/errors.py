@@ -1,0 +1,97 @@
+"""The whole error tree of alliancegraph.
+
+```
+AllianceGraphError
+├── NotFoundError            a named thing does not exist (institution, alliance, sample…)
+├── AmbiguousError           a name matches several things; carries the candidates
+├── InvalidInputError        bad data or arguments; carries every problem found
+├── ReadOnlyStoreError       a write against the embedded (read-only) store
+└── UnavailableError         the database cannot be reached
+```
+
+Each error carries a message that says what was expected, and where it helps a suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class AllianceGraphError(Exception):
+    """Root of every error the product raises on purpose."""
+
+    code = "INTERNAL"
+
+
+class NotFoundError(AllianceGraphError):
+    code = "NOT_FOUND"
+
+    def __init__(self, kind: str, key: str, suggestions: Sequence[str] = ()) -> None:
+        self.kind = kind
+        self.key = key
+        self.suggestions = list(suggestions)
+        hint = f"; did you mean: {', '.join(self.suggestions)}" if self.suggestions else ""
+        super().__init__(f"no {kind} {key!r}{hint}")
+
+
+class AmbiguousError(AllianceGraphError):
+    code = "AMBIGUOUS"
+
+    def __init__(self, kind: str, key: str, candidates: Sequence[tuple[str, str]]) -> None:
+        self.kind = kind
+        self.key = key
+        self.candidates = list(candidates)  # (id, name)
+        listed = "; ".join(f"{cid} ({name})" for cid, name in self.candidates)
+        super().__init__(f"{kind} name {key!r} is ambiguous; name one by id: {listed}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the format allows."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column:
+            where += f" [{self.column}]"
+        return f"{where}: {self.message}"
+
+
+class InvalidInputError(AllianceGraphError):
+    code = "INVALID_INPUT"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        shown = "\n".join(f"  {p}" for p in self.problems[:50])
+        more = len(self.problems) - 50
+        tail = f"\n  … and {more} more" if more > 0 else ""
+        super().__init__(
+            f"{len(self.problems)} problem(s) in the input; nothing was written:\n{shown}{tail}"
+        )
+
+    @classmethod
+    def one(
+        cls, message: str, file: str = "<input>", line: int | None = None, column: str | None = None
+    ) -> InvalidInputError:
+        return cls([Problem(file, line, column, message)])
+
+
+class ReadOnlyStoreError(AllianceGraphError):
+    code = "FORBIDDEN"
+
+    def __init__(self, operation: str = "write") -> None:
+        super().__init__(
+            f"the embedded store is read-only: cannot {operation}. Set NEO4J_URI "
+            "(with NEO4J_USER and NEO4J_PASSWORD) to write to a Neo4j database."
+        )
+
+
+class UnavailableError(AllianceGraphError):
+    code = "UNAVAILABLE"
