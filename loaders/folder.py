@@ -1,0 +1,509 @@
+"""Loading a dataset folder into a validated `Dataset`, or every problem it has.
+
+Nothing is returned unless the whole folder is clean: a load either yields every fact or
+raises `InvalidInputError` listing each problem with file, line and column.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from graphmodel.alliance import Alliance, Membership, Service
+from graphmodel.counterpart import Pairing
+from graphmodel.dataset import Dataset, SourceDocument, merge
+from graphmodel.division import Division, Grid
+from graphmodel.enums import (
+    AllianceKind,
+    Direction,
+    DivisionLevel,
+    Grade,
+    InstitutionType,
+    Integration,
+    Level,
+    MemberRole,
+    Ownership,
+    ReferralRole,
+    RoleCondition,
+    RuleKind,
+    Severity,
+)
+from graphmodel.errors import InvalidInputError, Problem
+from graphmodel.institution import Institution, RoleGrant
+from graphmodel.policy import ConditionCategory, Policy, Rule, RuleMatch
+from graphmodel.referral import Channel, ReferralFlow
+from loaders.schema import ORDER, REQUIRED_TABLES, TABLES, Column, ColumnError
+from loaders.tables import EXTRA, Row, find_table
+
+Parsed = dict[str, Any]
+
+
+class _Collector:
+    """Gathers problems so that one load reports all of them, not just the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, line: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(file, line, column, message))
+
+
+def _parse_rows(name: str, folder: Path, out: _Collector) -> list[tuple[Row, Parsed]]:
+    table = find_table(folder, name)
+    if table is None:
+        if name in REQUIRED_TABLES:
+            out.add(f"{folder.name}/{name}.csv", None, None, "required table is missing")
+        return []
+    columns = {c.name: c for c in TABLES[name]}
+    unknown = [h for h in table.header if h not in columns]
+    for h in unknown:
+        out.add(table.file, 1, h, f"unknown column; expected only: {', '.join(columns)}")
+    for c in columns.values():
+        if c.required and c.name not in table.header:
+            out.add(table.file, 1, c.name, "required column is missing")
+    if unknown or any(c.required and c.name not in table.header for c in columns.values()):
+        return []
+    parsed = []
+    for row in table.rows:
+        if EXTRA in row.values:
+            extra = row.values[EXTRA]
+            out.add(row.file, row.line, None, f"{extra} more cell(s) than the header has columns")
+            continue
+        values = _parse_cells(row, columns.values(), out)
+        if values is not None:
+            parsed.append((row, values))
+    return parsed
+
+
+def _parse_cells(row: Row, columns: Iterable[Column], out: _Collector) -> Parsed | None:
+    values: Parsed = {}
+    ok = True
+    for c in columns:
+        raw = row.values.get(c.name, "")
+        if not raw:
+            if c.required:
+                out.add(row.file, row.line, c.name, "required value is empty")
+                ok = False
+            values[c.name] = None
+            continue
+        try:
+            values[c.name] = c.parse(raw)
+        except ColumnError as exc:
+            out.add(row.file, row.line, c.name, str(exc))
+            ok = False
+    if "source" in values and not values["source"] and not values["assumption"]:
+        out.add(row.file, row.line, "source", "each fact needs a source or an assumption")
+        ok = False
+    return values if ok else None
+
+
+def _provenance(v: Parsed) -> dict[str, str]:
+    return {"source": v.get("source") or "", "assumption": v.get("assumption") or ""}
+
+
+def _validity(v: Parsed, row: Row, out: _Collector) -> dict[str, date | None]:
+    start, end = v.get("valid_from"), v.get("valid_to")
+    if start and end and end < start:
+        out.add(row.file, row.line, "valid_to", f"ends ({end}) before it starts ({start})")
+    return {"valid_from": start, "valid_to": end}
+
+
+class _Refs:
+    """Ids defined so far, per node kind, with where each was defined."""
+
+    def __init__(self, existing: dict[str, set[str]] | None = None) -> None:
+        self.defined: dict[str, dict[str, str]] = defaultdict(dict)
+        self.existing = existing or {}
+
+    def define(self, kind: str, ident: str, row: Row, out: _Collector) -> bool:
+        first = self.defined[kind].get(ident)
+        if first is not None:
+            out.add(row.file, row.line, "id", f"duplicate {kind} id {ident!r} (first at {first})")
+            return False
+        self.defined[kind][ident] = f"{row.file}:{row.line}"
+        return True
+
+    def known(self, kind: str, ident: str) -> bool:
+        return ident in self.defined[kind] or ident in self.existing.get(kind, set())
+
+    def check(self, table: str, row: Row, values: Parsed, out: _Collector) -> bool:
+        ok = True
+        for c in TABLES[table]:
+            ident = values.get(c.name)
+            if c.ref and ident and not self.known(c.ref, ident):
+                out.add(row.file, row.line, c.name, f"unknown {c.ref} {ident!r}")
+                ok = False
+        return ok
+
+
+def load_dataset(folder: Path, *, existing: dict[str, set[str]] | None = None) -> Dataset:
+    """Read and validate a dataset folder; raise `InvalidInputError` listing every problem.
+
+    `existing` holds ids already in the target database, which references may also use.
+    """
+    folder = Path(folder)
+    out = _Collector()
+    if not folder.is_dir():
+        raise InvalidInputError.one("dataset folder does not exist", file=str(folder))
+    manifest = _read_manifest(folder, out)
+    refs = _Refs(existing)
+    rows = {name: _parse_rows(name, folder, out) for name in ORDER}
+    built = _build(rows, refs, out)
+    policies = _read_policies(folder, refs, out)
+    if out.problems:
+        raise InvalidInputError(out.problems)
+    return Dataset(
+        id=manifest.get("id", folder.name),
+        name=manifest.get("name", ""),
+        name_en=manifest.get("name_en", ""),
+        description=manifest.get("description", ""),
+        sources=tuple(
+            SourceDocument(seed=s.get("seed", ""), file=s.get("file", ""), title=s.get("title", ""))
+            for s in manifest.get("sources", [])
+        ),
+        policies=tuple(policies),
+        **built,
+    )
+
+
+def load_datasets(folders: list[Path]) -> Dataset:
+    """Load several folders as one dataset; ids must be unique across all of them."""
+    datasets = [load_dataset(f) for f in folders]
+    _check_unique_across(datasets)
+    return merge(datasets)
+
+
+def _check_unique_across(datasets: list[Dataset]) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    problems = []
+    for d in datasets:
+        for kind, items in (
+            ("division", d.divisions),
+            ("grid", d.grids),
+            ("institution", d.institutions),
+            ("alliance", d.alliances),
+            ("policy", d.policies),
+        ):
+            for item in items:
+                key = (kind, item.id)
+                if key in seen:
+                    problems.append(
+                        Problem(d.id, None, "id", f"{kind} id {item.id!r} also in {seen[key]}")
+                    )
+                seen[key] = d.id
+    if problems:
+        raise InvalidInputError(problems)
+
+
+def _read_manifest(folder: Path, out: _Collector) -> dict[str, Any]:
+    path = folder / "dataset.json"
+    display = f"{folder.name}/dataset.json"
+    if not path.exists():
+        out.add(display, None, None, "required manifest is missing")
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        out.add(display, line, None, f"not valid UTF-8 JSON: {exc}")
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        out.add(display, None, "id", "expected an object with a string 'id'")
+        return {}
+    return data
+
+
+def _build(
+    rows: dict[str, list[tuple[Row, Parsed]]], refs: _Refs, out: _Collector
+) -> dict[str, Any]:
+    divisions = []
+    for row, v in rows["divisions"]:
+        if refs.define("division", v["id"], row, out):
+            divisions.append(v | {"_row": row})
+    built_divisions = []
+    for v in divisions:
+        row = v.pop("_row")
+        if refs.check("divisions", row, v, out):
+            built_divisions.append(
+                Division(
+                    id=v["id"],
+                    name=v["name"],
+                    level=DivisionLevel(v["level"]),
+                    parent=v["parent"],
+                    gb_code=v["gb_code"],
+                    **_provenance(v),
+                )
+            )
+    grids = [
+        Grid(id=v["id"], name=v["name"], division=v["division"], **_provenance(v))
+        for row, v in rows["grids"]
+        if refs.define("grid", v["id"], row, out) and refs.check("grids", row, v, out)
+    ]
+    roles: dict[str, list[RoleGrant]] = defaultdict(list)
+    institutions_raw = [
+        (row, v) for row, v in rows["institutions"] if refs.define("institution", v["id"], row, out)
+    ]
+    for row, v in rows["roles"]:
+        if not refs.check("roles", row, v, out):
+            continue
+        condition = RoleCondition(v["condition"] or "")
+        if condition is not RoleCondition.ALWAYS and not v["condition_value"]:
+            out.add(row.file, row.line, "condition_value", f"condition {condition} needs a value")
+            continue
+        roles[v["institution"]].append(
+            RoleGrant(
+                role=ReferralRole(v["role"]),
+                condition=condition,
+                condition_value=v["condition_value"] or "",
+                **_provenance(v),
+            )
+        )
+    institutions = []
+    for row, v in institutions_raw:
+        if not refs.check("institutions", row, v, out) or not _check_uscc(row, v, out):
+            continue
+        institutions.append(
+            Institution(
+                id=v["id"],
+                name=v["name"],
+                names_alt=v["names_alt"] or (),
+                level=Level(v["level"]),
+                grade=Grade(v["grade"]) if v["grade"] else None,
+                level_text=v["level_text"] or "",
+                type=InstitutionType(v["type"]),
+                ownership=Ownership(v["ownership"]),
+                division=v["division"],
+                specialties=v["specialties"] or (),
+                review_passed_on=v["review_passed_on"],
+                uscc=v["uscc"],
+                note=v["note"] or "",
+                roles=tuple(roles.get(v["id"], ())),
+                **_provenance(v),
+            )
+        )
+    alliances = [
+        Alliance(
+            id=v["id"],
+            name=v["name"],
+            kind=AllianceKind(v["kind"]),
+            integration=Integration(v["integration"]),
+            division=v["division"],
+            specialty=v["specialty"] or "",
+            **_validity(v, row, out),
+            **_provenance(v),
+        )
+        for row, v in rows["alliances"]
+        if refs.define("alliance", v["id"], row, out) and refs.check("alliances", row, v, out)
+    ]
+    memberships = [
+        Membership(
+            institution=v["institution"],
+            alliance=v["alliance"],
+            role=MemberRole(v["role"]),
+            **_validity(v, row, out),
+            **_provenance(v),
+        )
+        for row, v in rows["memberships"]
+        if refs.check("memberships", row, v, out)
+    ]
+    services = [
+        Service(alliance=v["alliance"], grid=v["grid"], **_validity(v, row, out), **_provenance(v))
+        for row, v in rows["serves"]
+        if refs.check("serves", row, v, out)
+    ]
+    pairings = [
+        Pairing(
+            alliance=v["alliance"],
+            upper=v["upper"],
+            lower=v["lower"],
+            upper_department=v["upper_department"] or "",
+            specialty=v["specialty"] or "",
+            responsible_upper=v["responsible_upper"] or "",
+            responsible_lower=v["responsible_lower"] or "",
+            **_validity(v, row, out),
+            **_provenance(v),
+        )
+        for row, v in rows["pairings"]
+        if refs.check("pairings", row, v, out) and _distinct(row, v, "upper", "lower", out)
+    ]
+    channels = [
+        Channel(
+            source_institution=v["from"],
+            target_institution=v["to"],
+            direction=Direction(v["direction"]),
+            alliance=v["alliance"],
+            conditions=v["conditions"] or (),
+            **_validity(v, row, out),
+            **_provenance(v),
+        )
+        for row, v in rows["channels"]
+        if refs.check("channels", row, v, out) and _distinct(row, v, "from", "to", out)
+    ]
+    referrals = [
+        ReferralFlow(
+            source_institution=v["from"],
+            target_institution=v["to"],
+            period=v["period"],
+            direction=Direction(v["direction"]),
+            count=v["count"],
+            condition=v["condition"] or "",
+            **_provenance(v),
+        )
+        for row, v in rows["referrals"]
+        if refs.check("referrals", row, v, out) and _distinct(row, v, "from", "to", out)
+    ]
+    for kind, items in (
+        ("membership", memberships),
+        ("pairing", pairings),
+        ("channel", channels),
+        ("referral", referrals),
+        ("service", services),
+    ):
+        _check_duplicate_keys(kind, items, out)
+    return {
+        "divisions": tuple(built_divisions),
+        "grids": tuple(grids),
+        "institutions": tuple(institutions),
+        "alliances": tuple(alliances),
+        "memberships": tuple(memberships),
+        "services": tuple(services),
+        "pairings": tuple(pairings),
+        "channels": tuple(channels),
+        "referrals": tuple(referrals),
+    }
+
+
+def _distinct(row: Row, v: Parsed, a: str, b: str, out: _Collector) -> bool:
+    if v[a] == v[b]:
+        out.add(row.file, row.line, b, f"{b} must differ from {a} ({v[a]!r})")
+        return False
+    return True
+
+
+def _check_duplicate_keys(kind: str, items: Iterable[Any], out: _Collector) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.key in seen:
+            out.add(kind + "s", None, None, f"duplicate {kind} {item.key!r}")
+        seen.add(item.key)
+
+
+def _check_uscc(row: Row, v: Parsed, out: _Collector) -> bool:
+    if not v["uscc"]:
+        return True
+    from stdnum.cn import uscc
+    from stdnum.exceptions import ValidationError
+
+    try:
+        v["uscc"] = uscc.validate(v["uscc"])
+    except ValidationError as exc:
+        out.add(row.file, row.line, "uscc", f"not a valid 统一社会信用代码: {exc}")
+        return False
+    return True
+
+
+@cache
+def _policy_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resources.files("loaders").joinpath("policy.schema.json").read_text())
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _read_policies(folder: Path, refs: _Refs, out: _Collector) -> list[Policy]:
+    policies = []
+    for path in sorted((folder / "policies").glob("*.json")):
+        display = f"{folder.name}/policies/{path.name}"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            out.add(display, getattr(exc, "lineno", None), None, f"not valid UTF-8 JSON: {exc}")
+            continue
+        errors = sorted(_policy_validator().iter_errors(data), key=lambda e: list(e.path))
+        for e in errors:
+            where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.path)
+            out.add(display, None, where, e.message)
+        if errors:
+            continue
+        policy = _build_policy(data, display, refs, out)
+        if policy is not None:
+            policies.append(policy)
+    return policies
+
+
+def _build_policy(
+    data: dict[str, Any], display: str, refs: _Refs, out: _Collector
+) -> Policy | None:
+    ok = True
+    if not refs.known("division", data["region"]):
+        out.add(display, None, "$.region", f"unknown division {data['region']!r}")
+        ok = False
+    if data["id"] in refs.defined["policy"]:
+        out.add(display, None, "$.id", f"duplicate policy id {data['id']!r}")
+        ok = False
+    refs.defined["policy"][data["id"]] = display
+    categories = tuple(
+        ConditionCategory(id=c["id"], name=c["name"], name_en=c.get("name_en", ""))
+        for c in data.get("conditions", [])
+    )
+    known_conditions = {c.id for c in categories}
+    rules = []
+    for i, r in enumerate(data["rules"]):
+        where = f"$.rules[{i}]"
+        if r["id"] in refs.defined["rule"]:
+            out.add(display, None, f"{where}.id", f"duplicate rule id {r['id']!r}")
+            ok = False
+        refs.defined["rule"][r["id"]] = display
+        for j, target in enumerate(r.get("designates", [])):
+            if not refs.known("institution", target):
+                out.add(
+                    display, None, f"{where}.designates[{j}]", f"unknown institution {target!r}"
+                )
+                ok = False
+        match = r.get("match", {})
+        for j, cond in enumerate(match.get("conditions", [])):
+            if cond not in known_conditions:
+                out.add(
+                    display,
+                    None,
+                    f"{where}.match.conditions[{j}]",
+                    f"condition {cond!r} is not among the policy's conditions",
+                )
+                ok = False
+        rules.append(
+            Rule(
+                id=r["id"],
+                kind=RuleKind(r["kind"]),
+                match=RuleMatch(
+                    conditions=tuple(match.get("conditions", ())),
+                    severity=Severity(match["severity"]) if "severity" in match else None,
+                    direction=Direction(match["direction"]) if "direction" in match else None,
+                    out_of_region=match.get("out_of_region"),
+                    flags=tuple(match.get("flags", ())),
+                ),
+                designates=tuple(r.get("designates", ())),
+                params=r.get("params", {}),
+                text=r.get("text", ""),
+                source=r.get("source", ""),
+                assumption=r.get("assumption", ""),
+            )
+        )
+    if not ok:
+        return None
+    return Policy(
+        id=data["id"],
+        region=data["region"],
+        document=data["document"],
+        version=data["version"],
+        valid_from=date.fromisoformat(data["valid_from"]) if data.get("valid_from") else None,
+        conditions=categories,
+        rules=tuple(rules),
+        source=data.get("source", ""),
+        assumption=data.get("assumption", ""),
+    )
