@@ -1,0 +1,134 @@
+"""The Neo4j store: the system of record, reached only through the official driver.
+
+`neo4j://` URIs route: reads go to readers (`RoutingControl.READ`), writes to the leader.
+Driver errors are translated into `UnavailableError` here and never escape.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import (
+    AuthError,
+    ConstraintError,
+    CypherTypeError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from graphmodel.dataset import Dataset
+from graphmodel.enums import Label, Rel
+from graphmodel.errors import InvalidInputError, UnavailableError
+from graphmodel.settings import Settings
+from graphmodel.store import LoadReport, NamedQuery
+from loaders import neo4j_writer
+
+T = TypeVar("T")
+
+# Counts come from the count store: one literal statement per label and type, no scan.
+_COUNT_PARTS = [
+    f"MATCH (n:{label.value}) RETURN '{label.value}' AS name, count(n) AS n" for label in Label
+] + [f"MATCH ()-[r:{rel.value}]->() RETURN '{rel.value}' AS name, count(r) AS n" for rel in Rel]
+STATS: LiteralString = "\nUNION ALL\n".join(_COUNT_PARTS)  # type: ignore[assignment]
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    try:
+        yield
+    except (ServiceUnavailable, SessionExpired) as exc:
+        raise UnavailableError(f"Neo4j is unavailable: {exc}") from exc
+    except AuthError as exc:
+        raise UnavailableError(f"Neo4j refused the credentials: {exc.message}") from exc
+    except DriverError as exc:
+        raise UnavailableError(f"Neo4j driver error: {exc}") from exc
+    except TransientError as exc:
+        raise UnavailableError(f"Neo4j is busy, try again: {exc.message}") from exc
+    except (ConstraintError, CypherTypeError) as exc:
+        # The data broke a database rule that validation did not foresee; nothing was written.
+        raise InvalidInputError.one(
+            f"Neo4j rejected the write ({exc.code}): {exc.message}", file="<neo4j>"
+        ) from exc
+
+
+class Neo4jReader:
+    """Runs read-only Cypher, one round trip per call, routed to readers; counts the trips."""
+
+    def __init__(self, driver: neo4j.Driver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+        self.round_trips = 0
+
+    def rows(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        self.round_trips += 1
+        with translated():
+            records, _, _ = self.driver.execute_query(
+                cypher, params, routing_=RoutingControl.READ, database_=self.database
+            )
+        return [r.data() for r in records]
+
+
+class Neo4jStore:
+    kind = "neo4j"
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.neo4j_uri:
+            raise UnavailableError("NEO4J_URI is not set")
+        self.settings = settings
+        self.driver = GraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password),
+            connection_timeout=5.0,
+            connection_acquisition_timeout=10.0,
+            max_transaction_retry_time=15.0,
+        )
+        self.reader = Neo4jReader(self.driver, settings.neo4j_database)
+
+    def run(self, query: NamedQuery, /, **args: Any) -> Any:
+        return query.on_neo4j(self.reader, **args)
+
+    def ping(self) -> None:
+        with translated():
+            self.driver.verify_connectivity()
+
+    def ensure_schema(self) -> None:
+        with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
+            for statement in neo4j_writer.SCHEMA:
+                s.run(statement).consume()
+            s.run("CALL db.awaitIndexes(300)").consume()
+
+    def write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """Run `work` as one write transaction, retried by the driver on transient errors."""
+        with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
+            return s.execute_write(work)
+
+    def load(self, dataset: Dataset) -> LoadReport:
+        started = time.perf_counter()
+        self.ensure_schema()
+        self.write(lambda tx: neo4j_writer.write(tx, dataset))
+        counts = dataset.counts()
+        return LoadReport(
+            dataset=dataset.id,
+            nodes={label.value: counts.get(label.value, 0) for label in Label},
+            relationships={rel.value: counts.get(rel.value, 0) for rel in Rel},
+            seconds=time.perf_counter() - started,
+        )
+
+    def stats(self) -> dict[str, int]:
+        rows = self.reader.rows(STATS)
+        return {r["name"]: r["n"] for r in rows if r["n"]}
+
+    def clear(self) -> None:
+        """Delete everything (tests and benchmarks only), in batches the server can hold."""
+        with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
+            s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+    def close(self) -> None:
+        self.driver.close()
