@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install what the tests need, start a real Neo4j 5.26 on 127.0.0.1, run the whole suite
+# against it and the embedded store, then stop Neo4j. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")"
+EXTRAS=test source scripts/venv.sh
+
+export PYTHON="$PWD/.venv/bin/python"
+started_here=0
+if ! bash scripts/neo4j.sh status >/dev/null 2>&1; then
+    bash scripts/neo4j.sh start
+    started_here=1
+fi
+stop_neo4j() { if [[ $started_here == 1 ]]; then bash scripts/neo4j.sh stop || true; fi; }
+trap stop_neo4j EXIT
+
+eval "$(bash scripts/neo4j.sh env)"
+export TEST_NEO4J_URI="$NEO4J_URI" TEST_NEO4J_USER="$NEO4J_USER" TEST_NEO4J_PASSWORD="$NEO4J_PASSWORD"
+# The product's own NEO4J_* must not leak into tests that expect the embedded default.
+unset NEO4J_URI NEO4J_USER NEO4J_PASSWORD
+
+ruff check .
+ruff format --check . >/dev/null || echo "test.sh: note: ruff format would reformat some files"
+python -m pytest "$@"

@@ -1,0 +1,158 @@
+"""Loading a dataset folder: each kind of bad input is reported where it is, and nothing loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphmodel.errors import InvalidInputError, Problem
+from loaders.folder import load_dataset
+
+
+def problems(folder: Path) -> list[Problem]:
+    with pytest.raises(InvalidInputError) as caught:
+        load_dataset(folder)
+    return caught.value.problems
+
+
+def append(path: Path, line: str) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
+
+
+def test_the_valid_folder_loads(dataset_dir: Path) -> None:
+    data = load_dataset(dataset_dir)
+    assert [i.id for i in data.institutions] == ["mini-a", "mini-b"]
+    assert data.referrals[0].count == 12
+    assert data.counts()["MEMBER_OF"] == 2
+
+
+def test_membership_pointing_at_an_unknown_institution(dataset_dir: Path) -> None:
+    append(dataset_dir / "memberships.csv", "mini-zzz,mini-x,member,,test data")
+    assert problems(dataset_dir) == [
+        Problem("mini/memberships.csv", 4, "institution", "unknown institution 'mini-zzz'")
+    ]
+
+
+def test_referral_pointing_at_an_unknown_institution(dataset_dir: Path) -> None:
+    append(dataset_dir / "referrals.csv", "mini-b,mini-nowhere,2024,up,3,test data")
+    assert problems(dataset_dir) == [
+        Problem("mini/referrals.csv", 3, "to", "unknown institution 'mini-nowhere'")
+    ]
+
+
+def test_duplicate_id(dataset_dir: Path) -> None:
+    append(
+        dataset_dir / "institutions.csv",
+        "mini-a,另一家医院,primary,township_centre,public,mini-county,test data",
+    )
+    [p] = problems(dataset_dir)
+    assert (p.file, p.line, p.column) == ("mini/institutions.csv", 4, "id")
+    assert "duplicate institution id 'mini-a' (first at mini/institutions.csv:2)" in p.message
+
+
+def test_missing_required_column(dataset_dir: Path) -> None:
+    path = dataset_dir / "institutions.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    # Drop the `ownership` column from every row.
+    path.write_text(
+        "\n".join(",".join(r.split(",")[:4] + r.split(",")[5:]) for r in rows) + "\n",
+        encoding="utf-8",
+    )
+    assert Problem("mini/institutions.csv", 1, "ownership", "required column is missing") in (
+        problems(dataset_dir)
+    )
+
+
+def test_unknown_level(dataset_dir: Path) -> None:
+    append(
+        dataset_dir / "institutions.csv",
+        "mini-c,测试医院,quaternary,general,public,mini-county,test data",
+    )
+    [p] = problems(dataset_dir)
+    assert (p.file, p.line, p.column) == ("mini/institutions.csv", 4, "level")
+    assert p.message == ("expected one of tertiary, secondary, primary, unrated; got 'quaternary'")
+
+
+def test_unknown_alliance_kind(dataset_dir: Path) -> None:
+    append(dataset_dir / "alliances.csv", "mini-y,测试联盟,mega_group,loose,test data")
+    [p] = problems(dataset_dir)
+    assert (p.file, p.line, p.column) == ("mini/alliances.csv", 3, "kind")
+    assert "urban_group" in p.message and "'mega_group'" in p.message
+
+
+def test_undecodable_file(dataset_dir: Path) -> None:
+    path = dataset_dir / "institutions.csv"
+    path.write_bytes(path.read_bytes() + b"mini-c,\xff\xfe\xff broken,primary\n")
+    [p] = problems(dataset_dir)
+    assert (p.file, p.line) == ("mini/institutions.csv", 4)
+    assert "expected UTF-8 (with or without BOM) or GBK/GB18030" in p.message
+
+
+def test_unknown_column_is_an_error_not_silently_dropped(dataset_dir: Path) -> None:
+    path = dataset_dir / "grids.csv"
+    path.write_text(
+        "id,name,division,colour,assumption\ng1,一号网格,mini-county,red,x\n", encoding="utf-8"
+    )
+    [p] = problems(dataset_dir)
+    assert (p.file, p.line, p.column) == ("mini/grids.csv", 1, "colour")
+
+
+def test_a_fact_needs_a_source_or_an_assumption(dataset_dir: Path) -> None:
+    append(dataset_dir / "memberships.csv", "mini-b,mini-x,member,2021-01-01,")
+    [p] = problems(dataset_dir)
+    assert (p.line, p.column) == (4, "source")
+
+
+def test_every_problem_is_reported_at_once(dataset_dir: Path) -> None:
+    append(dataset_dir / "memberships.csv", "mini-zzz,mini-x,member,,test data")
+    append(dataset_dir / "referrals.csv", "mini-b,mini-a,2024-13,up,3,test data")
+    found = problems(dataset_dir)
+    assert {(p.file, p.column) for p in found} == {
+        ("mini/memberships.csv", "institution"),
+        ("mini/referrals.csv", "period"),
+    }
+
+
+def test_membership_ending_before_it_starts(dataset_dir: Path) -> None:
+    path = dataset_dir / "memberships.csv"
+    path.write_text(
+        "institution,alliance,role,valid_from,valid_to,assumption\n"
+        "mini-a,mini-x,lead,2020-01-01,2019-12-31,test data\n",
+        encoding="utf-8",
+    )
+    [p] = problems(dataset_dir)
+    assert (p.line, p.column) == (2, "valid_to")
+
+
+def test_invalid_uscc_is_rejected(dataset_dir: Path) -> None:
+    path = dataset_dir / "institutions.csv"
+    path.write_text(
+        "id,name,level,type,ownership,uscc,assumption\n"
+        "mini-a,测试医院,secondary,general,public,91110000600037341X,test data\n",
+        encoding="utf-8",
+    )
+    (dataset_dir / "memberships.csv").unlink()
+    (dataset_dir / "referrals.csv").unlink()
+    [p] = problems(dataset_dir)
+    assert (p.line, p.column) == (2, "uscc")
+
+
+def test_policy_errors_name_the_json_path(dataset_dir: Path) -> None:
+    (dataset_dir / "policies").mkdir()
+    (dataset_dir / "policies" / "p.json").write_text(
+        '{"id": "p", "region": "mini-county", "document": "d", "version": "1", "rules": ['
+        '{"id": "r1", "kind": "designation", "designates": ["mini-nowhere"], "source": "x"},'
+        '{"id": "r2", "kind": "teleport", "source": "x"}]}',
+        encoding="utf-8",
+    )
+    found = problems(dataset_dir)
+    assert [(p.file, p.column) for p in found] == [("mini/policies/p.json", "$.rules[1].kind")]
+    (dataset_dir / "policies" / "p.json").write_text(
+        '{"id": "p", "region": "mini-county", "document": "d", "version": "1", "rules": ['
+        '{"id": "r1", "kind": "designation", "designates": ["mini-nowhere"], "source": "x"}]}',
+        encoding="utf-8",
+    )
+    [p] = problems(dataset_dir)
+    assert p.column == "$.rules[0].designates[0]" and "mini-nowhere" in p.message
