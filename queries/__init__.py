@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from graphmodel.store import NamedQuery
 from queries.alliance_members import ALLIANCE_MEMBERS
+from queries.counterparts import COUNTERPARTS
 from queries.division_institutions import DIVISION_INSTITUTIONS
 from queries.institution_alliances import INSTITUTION_ALLIANCES
 from queries.institution_lookup import INSTITUTION, INSTITUTION_SEARCH, INSTITUTIONS_NAMED
@@ -20,6 +21,7 @@ REGISTRY: dict[str, NamedQuery] = {
         ALLIANCE_MEMBERS,
         INSTITUTION_ALLIANCES,
         DIVISION_INSTITUTIONS,
+        COUNTERPARTS,
     )
 }
 
