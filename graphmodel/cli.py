@@ -41,6 +41,11 @@ class Context:
         folders = [sample_path(s) for s in self.samples] + list(self.data)
         return load_datasets(folders)
 
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
     def store(self) -> Store:
         if self._store is None:
             self._store = open_store(self.settings, self)
@@ -109,6 +114,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON."
 def cli(ctx: click.Context, samples: tuple[str, ...], data: tuple[Path, ...]) -> None:
     """alliancegraph — China's medical alliance networks (医联体) as one graph."""
     ctx.obj = Context(Settings.from_env(), samples, data)
+    ctx.call_on_close(ctx.obj.close)
 
 
 @cli.command()

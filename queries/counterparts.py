@@ -97,7 +97,9 @@ def on_neo4j(
     return _sorted(
         [
             Counterpart(
-                institution_from(r["other"]), alliance_from(r["a"]), r["direction"],
+                institution_from(r["other"]),
+                alliance_from(r["a"]),
+                r["direction"],
                 pairing_from(r["p"]),
             )
             for r in rows
@@ -142,5 +144,6 @@ def on_networkx(
     return _sorted(found)
 
 
-COUNTERPARTS = NamedQuery("counterparts", on_neo4j, on_networkx,
-                          "an institution's counterparts per alliance")
+COUNTERPARTS = NamedQuery(
+    "counterparts", on_neo4j, on_networkx, "an institution's counterparts per alliance"
+)

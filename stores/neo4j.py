@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
+import neo4j.graph
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import (
     AuthError,
@@ -72,7 +73,19 @@ class Neo4jReader:
             records, _, _ = self.driver.execute_query(
                 cypher, params, routing_=RoutingControl.READ, database_=self.database
             )
-        return [r.data() for r in records]
+        return [{k: plain(v) for k, v in r.items()} for r in records]
+
+
+def plain(value: Any) -> Any:
+    """Nodes and relationships as their property maps (`Record.data()` turns a relationship
+    into a tuple of its ends), recursively through lists and maps."""
+    if isinstance(value, neo4j.graph.Node | neo4j.graph.Relationship):
+        return dict(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
 
 
 class Neo4jStore:
@@ -88,6 +101,9 @@ class Neo4jStore:
             connection_timeout=5.0,
             connection_acquisition_timeout=10.0,
             max_transaction_retry_time=15.0,
+            # Notifications (e.g. "relationship type does not exist" on an empty database)
+            # are for people writing Cypher by hand, not for a product's logs.
+            notifications_min_severity="OFF",
         )
         self.reader = Neo4jReader(self.driver, settings.neo4j_database)
 

@@ -8,7 +8,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from graphmodel.enums import AllianceKind
+
 CASES: dict[str, list[dict[str, Any]]] = {
+    "counterparts": [
+        {"institution": "linkou-kuishan-thc"},
+        {"institution": "linkou-county-people"},
+        {"institution": "linkou-county-people", "direction": "lower"},
+        {"institution": "linkou-mdj-tcm", "alliance_kind": AllianceKind.URBAN_RURAL},
+        {"institution": "wuxi-second-people", "specialty": "心内科"},
+        {"institution": "wuxi-jianghai-chc", "direction": "upper"},
+        {"institution": "wuxi-second-people", "on": date(2008, 1, 1)},
+        {"institution": "linkou-qingshan-thc", "alliance": "linkou-ur-mdj-tcm"},
+    ],
     "institution": [
         {"id": "ezhou-central-hospital"},
         {"id": "linkou-county-people"},
