@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from graphmodel.enums import AllianceKind
 from graphmodel.errors import AllianceGraphError, AmbiguousError, NotFoundError, UnavailableError
 from graphmodel.settings import Settings
 from graphmodel.store import Store
@@ -217,6 +218,159 @@ def institution(obj: Context, ref: str, as_json: bool) -> None:
                     f"  {a.membership.role.value:7} {a.alliance.id}  {a.alliance.name}"
                     for a in alliances
                 )
+            ),
+        )
+
+
+@cli.command()
+@click.argument("origin")
+@click.option(
+    "--condition",
+    default="general",
+    show_default=True,
+    help="Condition category of the region's policy (e.g. tuberculosis, burn).",
+)
+@click.option("--severe", is_flag=True, help="Severe case (重症).")
+@click.option("--emergency", is_flag=True, help="Emergency (急危重症); skips the route.")
+@click.option("--critical", is_flag=True, help="Critical case.")
+@click.option(
+    "--special-population",
+    is_flag=True,
+    help="70+, infant 0-3, severely disabled, psychiatric, high-risk pregnancy.",
+)
+@click.option("--ambulance", is_flag=True, help="Brought in by the 120 ambulance.")
+@click.option("--travelling", is_flag=True, help="Taken ill while away from home.")
+@click.option("--employee-of", "employer", help="The patient's employer (staff hospitals).")
+@click.option(
+    "--readmission-of",
+    "readmission",
+    metavar="INSTITUTION",
+    help="Readmission for the same disease at this institution.",
+)
+@click.option("--out-of-region", is_flag=True, help="Care the region cannot provide.")
+@click.option("--direction", type=click.Choice(["up", "down"]), default="up", show_default=True)
+@click.option("--to", "destination", metavar="INSTITUTION", help="Check this destination.")
+@click.option(
+    "--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="As of (default today)."
+)
+@json_option
+@click.pass_obj
+def route(
+    obj: Context,
+    origin: str,
+    condition: str,
+    severe: bool,
+    emergency: bool,
+    critical: bool,
+    special_population: bool,
+    ambulance: bool,
+    travelling: bool,
+    employer: str | None,
+    readmission: str | None,
+    out_of_region: bool,
+    direction: str,
+    destination: str | None,
+    on: Any,
+    as_json: bool,
+) -> None:
+    """Where may a patient at ORIGIN be referred, by which route, under which rule?"""
+    from graphmodel.enums import Direction, Severity
+    from graphmodel.routing import RouteRequest
+    from queries.referral_route import REFERRAL_ROUTE
+    from queries.resolve import resolve_institution
+    from stores.views import route_view
+
+    flags = {
+        name
+        for name, on_ in (
+            ("emergency", emergency),
+            ("critical", critical),
+            ("special_population", special_population),
+            ("ambulance_120", ambulance),
+            ("travelling", travelling),
+        )
+        if on_
+    }
+    with reported(as_json):
+        store = obj.store()
+        request = RouteRequest(
+            origin=resolve_institution(store, origin).id,
+            condition=condition,
+            severity=Severity.SEVERE if severe else Severity.NORMAL,
+            flags=frozenset(flags),
+            employer=employer,
+            readmission_of=resolve_institution(store, readmission).id if readmission else None,
+            out_of_region=out_of_region,
+            direction=Direction(direction),
+            destination=resolve_institution(store, destination).id if destination else None,
+            on=on.date() if on else None,
+        )
+        out = route_view(store.run(REFERRAL_ROUTE, request=request))
+        emit(out, as_json, _route_text)
+
+
+def _route_text(out: dict[str, Any]) -> str:
+    lines = [("ALLOWED" if out["allowed"] else "NOT ALLOWED") + f"  (policy: {out['policy']})"]
+    for k, h in enumerate(out["hops"], start=1):
+        lines.append(
+            f"  {k}. {h['from']['name']} → {h['to']['name']}  [{h['via']}] "
+            f"{h['rule']['id']}  {h['rule']['source']}"
+        )
+    lines.append("  destinations: " + "、".join(d["name"] for d in out["destinations"]))
+    lines.append(out["explanation"])
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("institution_ref", metavar="INSTITUTION")
+@click.option("--alliance-kind", type=click.Choice([k.value for k in AllianceKind]))
+@click.option("--alliance", "alliance_ref", help="Alliance id.")
+@click.option("--direction", type=click.Choice(["upper", "lower"]))
+@click.option("--specialty", help="Specialty or department (e.g. 心内科).")
+@click.option(
+    "--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="As of (default today)."
+)
+@json_option
+@click.pass_obj
+def counterpart(
+    obj: Context,
+    institution_ref: str,
+    alliance_kind: str | None,
+    alliance_ref: str | None,
+    direction: str | None,
+    specialty: str | None,
+    on: Any,
+    as_json: bool,
+) -> None:
+    """Who is INSTITUTION's counterpart, per alliance (and specialty)?"""
+    from queries.counterparts import COUNTERPARTS
+    from queries.resolve import resolve_institution
+    from stores.views import counterpart_view
+
+    with reported(as_json):
+        store = obj.store()
+        found = resolve_institution(store, institution_ref)
+        rows = store.run(
+            COUNTERPARTS,
+            institution=found.id,
+            alliance_kind=AllianceKind(alliance_kind) if alliance_kind else None,
+            alliance=alliance_ref,
+            specialty=specialty,
+            direction=direction,
+            on=on.date() if on else None,
+        )
+        out = [counterpart_view(c) for c in rows]
+        emit(
+            out,
+            as_json,
+            lambda rows: (
+                "\n".join(
+                    f"{r['direction']:5} {r['institution']['name']}  {r['alliance']['name']} "
+                    f"({r['alliance']['kind']})  {r['department'] or ''} "
+                    f"负责人: {r['responsible_person'] or '—'}"
+                    for r in rows
+                )
+                or "no counterparts"
             ),
         )
 

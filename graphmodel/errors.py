@@ -67,20 +67,29 @@ class Problem:
 class InvalidInputError(AllianceGraphError):
     code = "INVALID_INPUT"
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(
+        self, problems: Sequence[Problem], *, consequence: str = "nothing was written"
+    ) -> None:
         self.problems = list(problems)
+        if len(self.problems) == 1 and not consequence:
+            super().__init__(str(self.problems[0]))
+            return
         shown = "\n".join(f"  {p}" for p in self.problems[:50])
         more = len(self.problems) - 50
         tail = f"\n  … and {more} more" if more > 0 else ""
-        super().__init__(
-            f"{len(self.problems)} problem(s) in the input; nothing was written:\n{shown}{tail}"
-        )
+        then = f"; {consequence}" if consequence else ""
+        super().__init__(f"{len(self.problems)} problem(s) in the input{then}:\n{shown}{tail}")
 
     @classmethod
     def one(
-        cls, message: str, file: str = "<input>", line: int | None = None, column: str | None = None
+        cls,
+        message: str,
+        file: str = "request",
+        line: int | None = None,
+        column: str | None = None,
+        consequence: str = "",
     ) -> InvalidInputError:
-        return cls([Problem(file, line, column, message)])
+        return cls([Problem(file, line, column, message)], consequence=consequence)
 
 
 class ReadOnlyStoreError(AllianceGraphError):

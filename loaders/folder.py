@@ -150,7 +150,9 @@ def load_dataset(folder: Path, *, existing: dict[str, set[str]] | None = None) -
     folder = Path(folder)
     out = _Collector()
     if not folder.is_dir():
-        raise InvalidInputError.one("dataset folder does not exist", file=str(folder))
+        raise InvalidInputError.one(
+            "dataset folder does not exist", file=str(folder), consequence="nothing was written"
+        )
     manifest = _read_manifest(folder, out)
     refs = _Refs(existing)
     rows = {name: _parse_rows(name, folder, out) for name in ORDER}

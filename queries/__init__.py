@@ -11,6 +11,7 @@ from queries.counterparts import COUNTERPARTS
 from queries.division_institutions import DIVISION_INSTITUTIONS
 from queries.institution_alliances import INSTITUTION_ALLIANCES
 from queries.institution_lookup import INSTITUTION, INSTITUTION_SEARCH, INSTITUTIONS_NAMED
+from queries.referral_route import CONTEXT, REFERRAL_ROUTE
 
 REGISTRY: dict[str, NamedQuery] = {
     q.name: q
@@ -22,6 +23,8 @@ REGISTRY: dict[str, NamedQuery] = {
         INSTITUTION_ALLIANCES,
         DIVISION_INSTITUTIONS,
         COUNTERPARTS,
+        REFERRAL_ROUTE,
+        CONTEXT,
     )
 }
 

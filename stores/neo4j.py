@@ -55,7 +55,9 @@ def translated() -> Iterator[None]:
     except (ConstraintError, CypherTypeError) as exc:
         # The data broke a database rule that validation did not foresee; nothing was written.
         raise InvalidInputError.one(
-            f"Neo4j rejected the write ({exc.code}): {exc.message}", file="<neo4j>"
+            f"Neo4j rejected the write ({exc.code}): {exc.message}",
+            file="<neo4j>",
+            consequence="nothing was written",
         ) from exc
 
 

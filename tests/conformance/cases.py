@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from graphmodel.enums import AllianceKind
+from graphmodel.enums import AllianceKind, Direction, Severity
 
 CASES: dict[str, list[dict[str, Any]]] = {
     "counterparts": [
@@ -58,3 +58,49 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"division": "no-such-division"},
     ],
 }
+
+
+def _route(**kw: Any) -> dict[str, Any]:
+    from graphmodel.routing import RouteRequest
+
+    return {"request": RouteRequest(**kw)}
+
+
+ROUTES = [
+    _route(origin="ezhou-dushan-thc", condition="tuberculosis"),
+    _route(origin="ezhou-dushan-thc", condition="infectious", severity=Severity.SEVERE),
+    _route(origin="ezhou-dushan-thc", condition="hepatitis"),
+    _route(origin="ezhou-dushan-thc", condition="psychiatric", severity=Severity.SEVERE),
+    _route(origin="ezhou-dushan-thc", condition="general", out_of_region=True),
+    _route(origin="ezhou-dushan-thc", condition="burn", out_of_region=True),
+    _route(origin="ezhou-dushan-thc", condition="tcm-liver", out_of_region=True),
+    _route(origin="ezhou-dushan-thc", condition="general"),
+    _route(
+        origin="ezhou-dushan-thc", condition="general", destination="ezhou-huarong-district-people"
+    ),
+    _route(origin="ezhou-chengchao-staff-hospital", condition="general"),
+    _route(origin="ezhou-chengchao-staff-hospital", condition="general", employer="程潮铁矿"),
+    _route(origin="ezhou-dushan-thc", condition="general", flags=frozenset({"emergency"})),
+    _route(
+        origin="ezhou-dushan-thc",
+        condition="general",
+        readmission_of="ezhou-egang-hospital",
+        flags=frozenset(),
+    ),
+    _route(origin="ezhou-central-hospital", condition="general", direction=Direction.DOWN),
+    _route(origin="linkou-diaoling-central-thc", condition="general"),
+    _route(origin="linkou-kuishan-thc", condition="general"),
+    _route(origin="linkou-diaoling-central-thc", condition="cardiovascular"),
+    _route(origin="linkou-diaoling-central-thc", condition="general", destination="linkou-mdj-tcm"),
+    _route(
+        origin="linkou-diaoling-central-thc",
+        condition="general",
+        destination="linkou-mdj-first-people",
+    ),
+    _route(origin="linkou-county-people", condition="general", direction=Direction.DOWN),
+    _route(origin="linkou-county-people", condition="general", flags=frozenset({"ambulance_120"})),
+    _route(origin="wuxi-jianghai-chc", condition="general"),
+    _route(origin="wuxi-jianghai-chc", condition="general", on=date(2005, 1, 1)),
+]
+CASES["referral_route"] = ROUTES
+CASES["route_context"] = ROUTES

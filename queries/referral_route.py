@@ -1,0 +1,366 @@
+"""Referral route: where may this patient be referred from here, by which route, under which rule?
+
+Each store gathers a `RouteContext` in one round trip: on Neo4j one Cypher statement whose
+bounded quantified path pattern (at most six hops) checks each pairing's validity during
+expansion and keeps every path inside one alliance; on networkx the same walk over
+adjacency. `graphmodel.routing.decide` then applies the region's rules to either.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import date
+from typing import Any, LiteralString
+
+from graphmodel.enums import Direction, Label, Rel
+from graphmodel.errors import NotFoundError
+from graphmodel.institution import Institution
+from graphmodel.policy import ConditionCategory, Policy
+from graphmodel.routing import MAX_HOPS, Candidate, Link, Route, RouteContext, RouteRequest, decide
+from graphmodel.store import NamedQuery, Reader
+from graphmodel.validity import today
+from stores.memory import MemoryGraph
+from stores.props import (
+    alliance_from,
+    channel_from,
+    institution_from,
+    pairing_from,
+    rule_from,
+    to_date,
+)
+
+CYPHER: LiteralString = """
+MATCH (o:Institution {id: $origin})
+OPTIONAL MATCH (o)-[:LOCATED_IN]->(home:Division)
+CALL (home) {
+  OPTIONAL MATCH p = (home)-[:PART_OF]->{0,6}(anc:Division)
+  WITH anc, length(p) AS depth ORDER BY depth
+  RETURN collect(anc.id) AS ancestry
+}
+CALL (ancestry) {
+  OPTIONAL MATCH (pol:Policy)-[:APPLIES_TO]->(reg:Division)
+  WHERE reg.id IN ancestry AND coalesce(pol.valid_from, date('0001-01-01')) <= $on
+  WITH pol, reg,
+       [k IN range(0, size(ancestry) - 1) WHERE ancestry[k] = reg.id][0] AS closeness
+  ORDER BY closeness, pol.valid_from DESC, pol.id
+  LIMIT 1
+  RETURN pol, reg
+}
+CALL (pol) {
+  OPTIONAL MATCH (pol)-[:HAS_RULE]->(r:Rule)
+  OPTIONAL MATCH (r)-[:DESIGNATES]->(t:Institution)
+  WITH r, collect(t) AS targets
+  RETURN collect({rule: r, targets: targets}) AS rules
+}
+CALL (o) {
+  OPTIONAL MATCH p = (o)(()<-[e:PAIRED_WITH
+      WHERE coalesce(e.valid_from, date('0001-01-01')) <= $on
+        AND coalesce(e.valid_to, date('9999-12-31')) >= $on]-()){1,6}()
+  WHERE all(x IN e WHERE x.alliance = e[0].alliance)
+  UNWIND CASE WHEN p IS NULL THEN [] ELSE relationships(p) END AS rel
+  WITH DISTINCT rel
+  RETURN collect({fact: rel, upper: startNode(rel), lower: endNode(rel)}) AS up_pairs
+}
+CALL (o) {
+  OPTIONAL MATCH (o)-[c:CHANNEL]->(t:Institution)
+  WHERE c.direction = $direction
+    AND (size(coalesce(c.conditions, [])) = 0 OR $condition IN c.conditions)
+    AND coalesce(c.valid_from, date('0001-01-01')) <= $on
+    AND coalesce(c.valid_to, date('9999-12-31')) >= $on
+  RETURN collect({fact: c, other: t}) AS channels
+}
+CALL (o) {
+  OPTIONAL MATCH (o)-[e:PAIRED_WITH]->(t:Institution)
+  WHERE coalesce(e.valid_from, date('0001-01-01')) <= $on
+    AND coalesce(e.valid_to, date('9999-12-31')) >= $on
+  RETURN collect({fact: e, lower: t}) AS down_pairs
+}
+CALL (o, reg, ancestry) {
+  // The region's institutions, and every member of an alliance that has a member there:
+  // the receiving institutions a level-named referral from this region may reach.
+  WITH o, coalesce(reg.id, ancestry[1], ancestry[0]) AS scope_id
+  OPTIONAL MATCH (:Division {id: scope_id})<-[:PART_OF]-{0,6}(:Division)
+                 <-[:LOCATED_IN]-(i:Institution)
+  WITH o, collect(DISTINCT i) AS local
+  CALL (local) {
+    UNWIND local AS l
+    MATCH (l)-[m1:MEMBER_OF]->(:Alliance)<-[m2:MEMBER_OF]-(p:Institution)
+    WHERE coalesce(m1.valid_from, date('0001-01-01')) <= $on
+      AND coalesce(m1.valid_to, date('9999-12-31')) >= $on
+      AND coalesce(m2.valid_from, date('0001-01-01')) <= $on
+      AND coalesce(m2.valid_to, date('9999-12-31')) >= $on
+    RETURN collect(DISTINCT p) AS linked
+  }
+  RETURN [x IN local + linked WHERE x.level_rank > o.level_rank] AS region_pool
+}
+CALL (region_pool) {
+  UNWIND region_pool AS i
+  WITH DISTINCT i
+  OPTIONAL MATCH (i)-[:LOCATED_IN]->(d:Division)
+  OPTIONAL MATCH q = (d)-[:PART_OF]->{0,6}(x:Division)
+  WITH i, x, length(q) AS depth ORDER BY depth
+  WITH i, collect(x.id) AS anc
+  RETURN collect({institution: i, ancestry: anc}) AS pool
+}
+WITH o, ancestry, pol, rules, up_pairs, channels, down_pairs, pool,
+     [x IN up_pairs | x.fact.alliance] + [x IN channels | x.fact.alliance]
+     + [x IN down_pairs | x.fact.alliance] AS alliance_ids
+CALL (alliance_ids) {
+  OPTIONAL MATCH (a:Alliance) WHERE a.id IN alliance_ids
+  RETURN collect(a) AS alliances
+}
+OPTIONAL MATCH (ra:Institution {id: $readmission_of})
+OPTIONAL MATCH (dest:Institution {id: $destination})
+RETURN o, ancestry, pol, rules, up_pairs, channels, down_pairs, pool, alliances, ra, dest
+"""
+
+
+def _policy_from(pol: dict[str, Any] | None, rules: list[dict[str, Any]]) -> Policy | None:
+    if pol is None:
+        return None
+    names = pol.get("condition_names") or []
+    names_en = pol.get("condition_names_en") or []
+    conditions = tuple(
+        ConditionCategory(id=c, name=names[k], name_en=names_en[k])
+        for k, c in enumerate(pol.get("conditions") or [])
+    )
+    built = sorted((rule_from(r["rule"]) for r in rules if r["rule"]), key=lambda r: r.id)
+    return Policy(
+        id=pol["id"], region=pol["region"], document=pol["document"], version=pol["version"],
+        valid_from=to_date(pol.get("valid_from")), conditions=conditions, rules=tuple(built),
+        source=pol.get("source") or "", assumption=pol.get("assumption") or "",
+    )  # fmt: skip
+
+
+def gather_on_neo4j(reader: Reader, request: RouteRequest) -> RouteContext:
+    req = request
+    rows = reader.rows(
+        CYPHER,
+        origin=req.origin,
+        on=req.on or today(),
+        condition=req.condition,
+        direction=req.direction.value,
+        readmission_of=req.readmission_of,
+        destination=req.destination,
+    )
+    if not rows:
+        raise NotFoundError("institution", req.origin)
+    row = rows[0]
+    institutions: dict[str, Institution] = {}
+
+    def keep(props: dict[str, Any] | None) -> Institution | None:
+        if props is None:
+            return None
+        i = institution_from(props)
+        institutions.setdefault(i.id, i)
+        return i
+
+    origin = keep(row["o"])
+    assert origin is not None
+    alliances = {a["id"]: alliance_from(a) for a in row["alliances"]}
+    for r in row["rules"]:
+        for t in r["targets"]:
+            keep(t)
+    up = [
+        Link(keep(x["lower"]).id, keep(x["upper"]).id,  # type: ignore[union-attr]
+             alliances.get(x["fact"]["alliance"]), pairing=pairing_from(x["fact"]))
+        for x in row["up_pairs"]
+    ]  # fmt: skip
+    channels = [(x["fact"], keep(x["other"])) for x in row["channels"] if x["fact"]]
+    down = [
+        Link(keep(x["lower"]).id, origin.id,  # type: ignore[union-attr]
+             alliances.get(x["fact"]["alliance"]), pairing=pairing_from(x["fact"]))
+        for x in row["down_pairs"] if x["fact"]
+    ]  # fmt: skip
+    for fact, other in channels:
+        assert other is not None
+        link = Link(origin.id, other.id, alliances.get(fact.get("alliance") or ""),
+                    channel=channel_from(fact))  # fmt: skip
+        if req.direction is Direction.UP:
+            up.append(link)
+        else:
+            down.append(Link(other.id, origin.id, link.alliance, channel=link.channel))
+    pool = [
+        Candidate(keep(c["institution"]), tuple(c["ancestry"]))  # type: ignore[arg-type]
+        for c in row["pool"]
+    ]
+    keep(row["ra"])
+    keep(row["dest"])
+    return _context(origin, tuple(row["ancestry"]), _policy_from(row["pol"], row["rules"]),
+                    institutions, up, down, pool)  # fmt: skip
+
+
+def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContext:
+    req = request
+    day = req.on or today()
+    origin: Institution | None = graph.get(Label.INSTITUTION, req.origin)
+    if origin is None:
+        raise NotFoundError("institution", req.origin)
+    institutions: dict[str, Institution] = {origin.id: origin}
+    ancestry = _ancestry(graph, origin.division)
+    policy = _policy(graph, ancestry, day)
+    if policy is not None:
+        for rule in policy.rules:
+            for t in rule.designates:
+                institutions[t] = graph.get(Label.INSTITUTION, t)
+    up = _up_pairs(graph, origin.id, day)
+    down = [
+        Link(t[1], origin.id, graph.get(Label.ALLIANCE, p.alliance), pairing=p)
+        for t, p in graph.out((Label.INSTITUTION.value, origin.id), Rel.PAIRED_WITH)
+        if p.holds_on(day)
+    ]
+    for t, c in graph.out((Label.INSTITUTION.value, origin.id), Rel.CHANNEL):
+        if (
+            c.direction is req.direction
+            and (not c.conditions or req.condition in c.conditions)
+            and c.holds_on(day)
+        ):
+            a = graph.get(Label.ALLIANCE, c.alliance) if c.alliance else None
+            if req.direction is Direction.UP:
+                up.append(Link(origin.id, t[1], a, channel=c))
+            else:
+                down.append(Link(t[1], origin.id, a, channel=c))
+    for link in up + down:
+        for i in (link.lower, link.upper):
+            institutions[i] = graph.get(Label.INSTITUTION, i)
+    pool = [
+        Candidate(i, _ancestry(graph, i.division))
+        for i in _pool(graph, origin, policy, ancestry, day)
+    ]
+    for c in pool:
+        institutions[c.institution.id] = c.institution
+    for extra in (req.readmission_of, req.destination):
+        found = graph.get(Label.INSTITUTION, extra) if extra else None
+        if found is not None:
+            institutions[found.id] = found
+    return _context(origin, ancestry, policy, institutions, up, down, pool)
+
+
+def _context(
+    origin: Institution,
+    ancestry: tuple[str, ...],
+    policy: Policy | None,
+    institutions: dict[str, Institution],
+    up: list[Link],
+    down: list[Link],
+    pool: list[Candidate],
+) -> RouteContext:
+    def link_key(x: Link) -> tuple[str, str, str, str]:
+        fact = x.pairing.key if x.pairing else x.channel.key if x.channel else ""
+        return (x.lower, x.upper, x.alliance.id if x.alliance else "", fact)
+
+    return RouteContext(
+        origin=origin,
+        ancestry=ancestry,
+        policy=policy,
+        institutions=dict(sorted(institutions.items())),
+        up_links=tuple(sorted(up, key=link_key)),
+        down_links=tuple(sorted(down, key=link_key)),
+        pool=tuple(sorted(pool, key=lambda c: c.institution.id)),
+    )
+
+
+def _ancestry(graph: MemoryGraph, division: str | None) -> tuple[str, ...]:
+    out: list[str] = []
+    node = (Label.DIVISION.value, division) if division else None
+    while node is not None and node in graph.g and len(out) <= MAX_HOPS:
+        out.append(node[1])
+        parents = [p for p, _ in graph.out(node, Rel.PART_OF)]
+        node = parents[0] if parents else None
+    return tuple(out)
+
+
+def _policy(graph: MemoryGraph, ancestry: tuple[str, ...], day: date) -> Policy | None:
+    best: tuple[int, Any, str, Policy] | None = None
+    for closeness, d in enumerate(ancestry):
+        for origin, _ in graph.into((Label.DIVISION.value, d), Rel.APPLIES_TO):
+            p: Policy = graph.node_obj(origin)
+            if p.valid_from is not None and p.valid_from > day:
+                continue
+            # Nearest region first, then the newest version (a null date sorts last).
+            key = (closeness, -(p.valid_from.toordinal() if p.valid_from else 0), p.id, p)
+            if best is None or key[:3] < best[:3]:
+                best = key
+    if best is None:
+        return None
+    policy = best[3]
+    return Policy(
+        id=policy.id, region=policy.region, document=policy.document, version=policy.version,
+        valid_from=policy.valid_from, conditions=policy.conditions,
+        rules=tuple(sorted(policy.rules, key=lambda r: r.id)),
+        source=policy.source, assumption=policy.assumption,
+    )  # fmt: skip
+
+
+def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
+    """Every pairing on an upward path of at most six hops that stays in one alliance."""
+    found: dict[str, Link] = {}
+    queue = deque([(origin, None, 0)])
+    seen: set[tuple[str, str | None]] = set()
+    while queue:
+        node, alliance, depth = queue.popleft()
+        if depth == MAX_HOPS:
+            continue
+        for upper, p in graph.into((Label.INSTITUTION.value, node), Rel.PAIRED_WITH):
+            if not p.holds_on(day) or (alliance is not None and p.alliance != alliance):
+                continue
+            found.setdefault(p.key, Link(node, upper[1], graph.get(Label.ALLIANCE, p.alliance),
+                                         pairing=p))  # fmt: skip
+            state = (upper[1], p.alliance)
+            if state not in seen:
+                seen.add(state)
+                queue.append((upper[1], p.alliance, depth + 1))
+    return list(found.values())
+
+
+def _pool(
+    graph: MemoryGraph,
+    origin: Institution,
+    policy: Policy | None,
+    ancestry: tuple[str, ...],
+    day: date,
+) -> list[Institution]:
+    from queries.division_institutions import on_networkx as in_division
+
+    scope = policy.region if policy else (ancestry[1] if len(ancestry) > 1 else
+                                          ancestry[0] if ancestry else None)  # fmt: skip
+    local = in_division(graph, scope) if scope else []
+    found = {i.id: i for i in local}
+    for i in local:
+        for a, m1 in graph.out((Label.INSTITUTION.value, i.id), Rel.MEMBER_OF):
+            if not m1.holds_on(day):
+                continue
+            for other, m2 in graph.into(a, Rel.MEMBER_OF):
+                if m2.holds_on(day):
+                    found.setdefault(other[1], graph.node_obj(other))
+    found = {k: v for k, v in found.items() if v.level.rank > origin.level.rank}
+    return list(found.values())
+
+
+def on_neo4j(reader: Reader, request: RouteRequest) -> Route:
+    return decide(gather_on_neo4j(reader, request), request)
+
+
+def on_networkx(graph: MemoryGraph, request: RouteRequest) -> Route:
+    """The route for `request`, decided on the region's rules.
+
+    >>> from queries._examples import tiny
+    >>> route = on_networkx(tiny(), RouteRequest(origin="county-hospital"))
+    >>> route.allowed, [h.to.id for h in route.hops], [d.id for d in route.destinations]
+    (True, ['city-hospital'], ['city-hospital'])
+    """
+    return decide(gather_on_networkx(graph, request), request)
+
+
+REFERRAL_ROUTE = NamedQuery(
+    "referral_route",
+    on_neo4j,
+    on_networkx,
+    "where a patient may be referred, by which route and rule",
+)
+CONTEXT = NamedQuery(
+    "route_context",
+    gather_on_neo4j,
+    gather_on_networkx,
+    "what a route is decided on, gathered in one round trip",
+)
