@@ -12,7 +12,13 @@ STAMP="$VENV/.installed-${EXTRAS:-main}"
 if [[ ! -f "$STAMP" || "$ROOT/pyproject.toml" -nt "$STAMP" ]]; then
     spec="$ROOT"
     [[ -n "${EXTRAS:-}" ]] && spec="$ROOT[$EXTRAS]"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec"
+    echo "installing alliancegraph${EXTRAS:+ [$EXTRAS]} into .venv …" >&2
+    # setuptools warns on every editable install; keep the log, show it only on failure.
+    if ! "$VENV/bin/python" -m pip install --disable-pip-version-check -e "$spec" \
+        >"$VENV/install.log" 2>&1; then
+        cat "$VENV/install.log" >&2
+        exit 1
+    fi
     touch "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
