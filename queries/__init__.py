@@ -1,31 +1,31 @@
 """Named queries: each question once in Cypher and once on networkx, proven equal.
 
-`REGISTRY` lists every named query so that the conformance suite finds them all.
+`REGISTRY` lists every named query of every module in this package, found by looking, so
+that a new query cannot be left out of the conformance suite.
 """
 
 from __future__ import annotations
 
-from graphmodel.store import NamedQuery
-from queries.alliance_members import ALLIANCE_MEMBERS
-from queries.counterparts import COUNTERPARTS
-from queries.division_institutions import DIVISION_INSTITUTIONS
-from queries.institution_alliances import INSTITUTION_ALLIANCES
-from queries.institution_lookup import INSTITUTION, INSTITUTION_SEARCH, INSTITUTIONS_NAMED
-from queries.referral_route import CONTEXT, REFERRAL_ROUTE
+import importlib
+import pkgutil
 
-REGISTRY: dict[str, NamedQuery] = {
-    q.name: q
-    for q in (
-        INSTITUTION,
-        INSTITUTIONS_NAMED,
-        INSTITUTION_SEARCH,
-        ALLIANCE_MEMBERS,
-        INSTITUTION_ALLIANCES,
-        DIVISION_INSTITUTIONS,
-        COUNTERPARTS,
-        REFERRAL_ROUTE,
-        CONTEXT,
-    )
-}
+from graphmodel.store import NamedQuery
+
+
+def _discover() -> dict[str, NamedQuery]:
+    found: dict[str, NamedQuery] = {}
+    for module_info in pkgutil.iter_modules(__path__):
+        if module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        for value in vars(module).values():
+            if isinstance(value, NamedQuery):
+                if found.get(value.name, value) is not value:
+                    raise RuntimeError(f"two named queries are called {value.name!r}")
+                found[value.name] = value
+    return dict(sorted(found.items()))
+
+
+REGISTRY: dict[str, NamedQuery] = _discover()
 
 __all__ = ["REGISTRY", "NamedQuery"]

@@ -1,6 +1,7 @@
 """The arguments each named query is asked on both stores, over the bundled samples.
 
-Every query in `queries.REGISTRY` must have cases here; the suite fails otherwise.
+Every query in `queries.REGISTRY` must have cases here or in a `cases_*.py` module beside
+this one (each defines its own `CASES` dict); the suite fails otherwise.
 """
 
 from __future__ import annotations
@@ -104,3 +105,19 @@ ROUTES = [
 ]
 CASES["referral_route"] = ROUTES
 CASES["route_context"] = ROUTES
+
+
+def all_cases() -> dict[str, list[dict[str, Any]]]:
+    """These cases plus those of every `cases_*.py` module in this folder."""
+    import importlib
+    import pkgutil
+
+    import tests.conformance as package
+
+    merged = dict(CASES)
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("cases_"):
+            module = importlib.import_module(f"tests.conformance.{info.name}")
+            for name, cases in module.CASES.items():
+                merged.setdefault(name, []).extend(cases)
+    return merged

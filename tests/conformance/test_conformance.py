@@ -9,7 +9,9 @@ import pytest
 from queries import REGISTRY
 from stores.memory import MemoryStore
 from stores.neo4j import Neo4jStore
-from tests.conformance.cases import CASES
+from tests.conformance.cases import all_cases
+
+CASES = all_cases()
 
 PAIRS = [(name, args) for name in sorted(CASES) for args in CASES[name]]
 
