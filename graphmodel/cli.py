@@ -377,3 +377,7 @@ def counterpart(
 
 def main() -> None:
     cli(prog_name="alliancegraph")
+
+
+# Report commands live in their own module and register on `cli` when it is imported.
+from graphmodel import cli_reports  # noqa: E402, F401
