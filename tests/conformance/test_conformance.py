@@ -31,9 +31,16 @@ def test_both_stores_answer_alike(
     assert neo4j_samples.run(query, **args) == expected
 
 
+# The seeds name no grids, so the bundled samples hold none (DOMAIN §7): grid queries get
+# their non-empty cases from the datasets their own tests build.
+EMPTY_ON_SAMPLES = {"grids_of"}
+
+
 def test_cases_are_not_all_empty(memory_store: MemoryStore) -> None:
     """A conformance case that finds nothing proves little: most must find something."""
     for name, cases in CASES.items():
+        if name in EMPTY_ON_SAMPLES:
+            continue
         answers = [memory_store.run(REGISTRY[name], **args) for args in cases]
         assert sum(1 for a in answers if a) >= max(1, len(cases) - 2), name
 
