@@ -375,6 +375,48 @@ def counterpart(
         )
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--dev", is_flag=True, help="Development mode: GraphiQL, introspection, errors.")
+@click.pass_obj
+def serve(obj: Context, host: str, port: int, workers: int, dev: bool) -> None:
+    """Serve GraphQL at /graphql, with /healthz and /readyz."""
+    import dataclasses
+    import os
+
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = dataclasses.replace(obj.settings, production=False) if dev else obj.settings
+    if workers == 1:
+        with reported(False):
+            store = obj.store()
+        click.echo(
+            f"alliancegraph: {store.kind} store, GraphQL at http://{host}:{port}/graphql"
+            + (" (GraphiQL on)" if settings.graphiql_enabled else ""),
+            err=True,
+        )
+        uvicorn.run(create_app(settings, store), host=host, port=port, log_level="info")
+        return
+    if obj.samples or obj.data:
+        raise click.UsageError("--workers > 1 serves the default store; drop --sample/--data")
+    if dev:
+        # Worker processes build their settings from the environment.
+        os.environ["ALLIANCEGRAPH_ENV"] = "development"
+    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the GraphQL schema (SDL); `alliancegraph schema > schema.graphql` refreshes it."""
+    from api.schema import sdl
+
+    click.echo(sdl(), nl=False)
+
+
 def main() -> None:
     cli(prog_name="alliancegraph")
 

@@ -5,6 +5,7 @@ AllianceGraphError
 ├── NotFoundError            a named thing does not exist (institution, alliance, sample…)
 ├── AmbiguousError           a name matches several things; carries the candidates
 ├── InvalidInputError        bad data or arguments; carries every problem found
+├── ForbiddenError           a caller without the role an operation needs
 ├── ReadOnlyStoreError       a write against the embedded (read-only) store
 └── UnavailableError         the database cannot be reached
 ```
@@ -90,6 +91,10 @@ class InvalidInputError(AllianceGraphError):
         consequence: str = "",
     ) -> InvalidInputError:
         return cls([Problem(file, line, column, message)], consequence=consequence)
+
+
+class ForbiddenError(AllianceGraphError):
+    code = "FORBIDDEN"
 
 
 class ReadOnlyStoreError(AllianceGraphError):

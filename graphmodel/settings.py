@@ -1,13 +1,32 @@
 """Settings: read from the environment once, at start-up, and passed down.
 
-No other module reads `os.environ`.
+No other module reads `os.environ`. A missing or malformed value fails loudly here.
+
+- NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE: the database; no URI means
+  the embedded store.
+- NEO4J_TIMEOUT: seconds to wait for Neo4j before answering UNAVAILABLE (5).
+- ALLIANCEGRAPH_ENV: `production` (the default: internal errors masked, no GraphiQL or
+  introspection) or `development`.
+- ALLIANCEGRAPH_TOKENS: bearer tokens and their roles, `token1:editor,token2:reader`;
+  ALLIANCEGRAPH_TOKENS_FILE: a file of `token role` lines, for secrets mounted as files.
+- ALLIANCEGRAPH_READS_NEED_TOKEN: `true` makes reads need a reader or editor token too.
+- ALLIANCEGRAPH_GRAPHIQL, ALLIANCEGRAPH_INTROSPECTION: `true` enables them in production.
+- ALLIANCEGRAPH_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_PAGE_SIZE: abuse limits
+  (12, 20, 4000, 100).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROLES = ("reader", "editor")
+
+
+class SettingsError(ValueError):
+    """A setting that is present but wrong."""
 
 
 @dataclass(frozen=True)
@@ -16,13 +35,85 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
+    neo4j_timeout: float = 5.0
+    production: bool = True
+    tokens: Mapping[str, str] = field(default_factory=dict)  # token -> role
+    reads_need_token: bool = False
+    graphiql: bool = False
+    introspection: bool = False
+    max_depth: int = 12
+    max_aliases: int = 20
+    max_tokens: int = 4000
+    max_page_size: int = 100
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql or not self.production
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection or not self.production
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
+        mode = env.get("ALLIANCEGRAPH_ENV", "production")
+        if mode not in ("production", "development"):
+            raise SettingsError(f"ALLIANCEGRAPH_ENV must be production or development: {mode!r}")
         return cls(
             neo4j_uri=env.get("NEO4J_URI") or None,
             neo4j_user=env.get("NEO4J_USER", "neo4j"),
             neo4j_password=env.get("NEO4J_PASSWORD", ""),
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
+            neo4j_timeout=_number(env, "NEO4J_TIMEOUT", 5.0),
+            production=mode == "production",
+            tokens=_tokens(env),
+            reads_need_token=_flag(env, "ALLIANCEGRAPH_READS_NEED_TOKEN"),
+            graphiql=_flag(env, "ALLIANCEGRAPH_GRAPHIQL"),
+            introspection=_flag(env, "ALLIANCEGRAPH_INTROSPECTION"),
+            max_depth=int(_number(env, "ALLIANCEGRAPH_MAX_DEPTH", 12)),
+            max_aliases=int(_number(env, "ALLIANCEGRAPH_MAX_ALIASES", 20)),
+            max_tokens=int(_number(env, "ALLIANCEGRAPH_MAX_TOKENS", 4000)),
+            max_page_size=int(_number(env, "ALLIANCEGRAPH_MAX_PAGE_SIZE", 100)),
         )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise SettingsError(f"{name} must be true or false, got {value!r}")
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _tokens(env: Mapping[str, str]) -> dict[str, str]:
+    pairs: list[tuple[str, str, str]] = []
+    for item in filter(None, (p.strip() for p in env.get("ALLIANCEGRAPH_TOKENS", "").split(","))):
+        token, _, role = item.rpartition(":")
+        pairs.append((token, role, "ALLIANCEGRAPH_TOKENS"))
+    path = env.get("ALLIANCEGRAPH_TOKENS_FILE")
+    if path:
+        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                token, _, role = line.strip().partition(" ")
+                pairs.append((token, role.strip(), f"{path}:{number}"))
+    tokens = {}
+    for token, role, where in pairs:
+        if not token or role not in ROLES:
+            raise SettingsError(f"{where}: expected 'token role' with role reader or editor")
+        tokens[token] = role
+    return tokens

@@ -52,6 +52,10 @@ class Store(Protocol):
         """Write a validated dataset in one transaction; idempotent."""
         ...
 
+    def write(self, work: Callable[[Any], Any]) -> Any:
+        """Run `work(tx)` as one write transaction; the embedded store refuses."""
+        ...
+
     def ping(self) -> None:
         """Raise `UnavailableError` unless the store can answer."""
         ...

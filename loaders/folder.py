@@ -103,6 +103,25 @@ def _parse_cells(row: Row, columns: Iterable[Column], out: _Collector) -> Parsed
     return values if ok else None
 
 
+def parse_row(table: str, values: dict[str, str], where: str = "request") -> Parsed:
+    """Check one row of `table` as a loader would; raise `InvalidInputError` on any problem.
+
+    The API's writes go through here so that they validate exactly as files do.
+    """
+    out = _Collector()
+    columns = {c.name: c for c in TABLES[table]}
+    for name in values:
+        if name not in columns:
+            out.add(where, None, name, f"unknown field; expected only: {', '.join(columns)}")
+    parsed = _parse_cells(Row(where, 0, values), columns.values(), out)
+    if out.problems or parsed is None:
+        raise InvalidInputError(
+            [Problem(p.file, None, p.column, p.message) for p in out.problems],
+            consequence="nothing was written",
+        )
+    return parsed
+
+
 def _provenance(v: Parsed) -> dict[str, str]:
     return {"source": v.get("source") or "", "assumption": v.get("assumption") or ""}
 

@@ -14,12 +14,14 @@ from graphmodel.counterpart import Pairing
 from graphmodel.division import Grid
 from graphmodel.enums import Label, Rel
 from graphmodel.institution import Institution
+from graphmodel.referral import Channel
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
 from queries.alliance_members import ROLE_ORDER
 from stores.memory import MemoryGraph
 from stores.props import (
     alliance_from,
+    channel_from,
     grid_from,
     institution_from,
     membership_from,
@@ -54,6 +56,14 @@ MATCH (:Institution)-[p:PAIRED_WITH {alliance: id}]->(:Institution)
 WHERE coalesce(p.valid_from, date('0001-01-01')) <= $on
   AND coalesce(p.valid_to, date('9999-12-31')) >= $on
 RETURN p
+"""
+
+CHANNELS_OF_INSTITUTIONS: LiteralString = """
+UNWIND $ids AS id
+MATCH (i:Institution {id: id})-[c:CHANNEL]-(:Institution)
+WHERE coalesce(c.valid_from, date('0001-01-01')) <= $on
+  AND coalesce(c.valid_to, date('9999-12-31')) >= $on
+RETURN DISTINCT c
 """
 
 GRIDS_OF_ALLIANCES: LiteralString = """
@@ -180,6 +190,28 @@ def pairings_on_networkx(graph: MemoryGraph, ids: list[str], on: date | None = N
     return _sort_pairings(list({p.key: p for p in found}.values()))
 
 
+def _sort_channels(items: list[Channel]) -> list[Channel]:
+    return sorted({c.key: c for c in items}.values(), key=lambda c: c.key)
+
+
+def channels_on_neo4j(reader: Reader, ids: list[str], on: date | None = None) -> list[Channel]:
+    rows = reader.rows(CHANNELS_OF_INSTITUTIONS, ids=sorted(set(ids)), on=on or today())
+    return _sort_channels([channel_from(r["c"]) for r in rows])
+
+
+def channels_on_networkx(graph: MemoryGraph, ids: list[str], on: date | None = None
+                         ) -> list[Channel]:  # fmt: skip
+    """Valid referral channels from or to each institution in `ids`."""
+    day = on or today()
+    found = []
+    for i in set(ids):
+        node = (Label.INSTITUTION.value, i)
+        for _, c in [*graph.out(node, Rel.CHANNEL), *graph.into(node, Rel.CHANNEL)]:
+            if c.holds_on(day):
+                found.append(c)
+    return _sort_channels(found)
+
+
 def grids_on_neo4j(reader: Reader, ids: list[str], on: date | None = None
                    ) -> list[tuple[str, Grid]]:  # fmt: skip
     rows = reader.rows(GRIDS_OF_ALLIANCES, ids=sorted(set(ids)), on=on or today())
@@ -213,6 +245,12 @@ INSTITUTIONS = NamedQuery(
 )
 PAIRINGS_OF = NamedQuery(
     "pairings_of", pairings_on_neo4j, pairings_on_networkx, "valid pairings inside many alliances"
+)
+CHANNELS_OF = NamedQuery(
+    "channels_of",
+    channels_on_neo4j,
+    channels_on_networkx,
+    "valid referral channels of many institutions",
 )
 GRIDS_OF = NamedQuery(
     "grids_of", grids_on_neo4j, grids_on_networkx, "grids served by many alliances"

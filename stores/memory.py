@@ -152,6 +152,9 @@ class MemoryStore:
     def load(self, dataset: Dataset) -> LoadReport:
         raise ReadOnlyStoreError(f"load dataset {dataset.id!r}")
 
+    def write(self, work: Any) -> Any:
+        raise ReadOnlyStoreError("write")
+
     def ping(self) -> None:
         return None
 

@@ -100,9 +100,11 @@ class Neo4jStore:
         self.driver = GraphDatabase.driver(
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
-            connection_timeout=5.0,
-            connection_acquisition_timeout=10.0,
-            max_transaction_retry_time=15.0,
+            # Short waits: when Neo4j is away, callers get UNAVAILABLE promptly, and the
+            # pool reconnects by itself when it returns.
+            connection_timeout=settings.neo4j_timeout,
+            connection_acquisition_timeout=settings.neo4j_timeout,
+            max_transaction_retry_time=settings.neo4j_timeout,
             # Notifications (e.g. "relationship type does not exist" on an empty database)
             # are for people writing Cypher by hand, not for a product's logs.
             notifications_min_severity="OFF",

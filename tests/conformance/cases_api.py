@@ -42,4 +42,8 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "institutions": [{"ids": [*SOME, "nowhere"]}],
     "pairings_of": [{"ids": ALLIANCES}],
     "grids_of": [{"ids": ALLIANCES}],
+    "channels_of": [
+        {"ids": ["wuxi-second-people", "wuxi-jianghai-chc", "linkou-county-people"]},
+        {"ids": ["wuxi-guangyi-chc"], "on": date(2000, 1, 1)},
+    ],
 }

@@ -1,0 +1,141 @@
+"""The root Query type: reads and the path queries."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.pagination import Connection, connection, decode_cursor, page_size
+from api.types.enums import (
+    AllianceKind,
+    CounterpartDirection,
+    InstitutionType,
+    Level,
+    Ownership,
+)
+from api.types.nodes import Alliance, Counterpart, Division, Institution
+from api.types.route import Route, RouteInput
+from graphmodel.enums import Severity
+from graphmodel.routing import RouteRequest
+from queries.alliance_list import ALLIANCE, ALLIANCE_LIST, AllianceFilter
+from queries.counterparts import COUNTERPARTS
+from queries.division_lookup import DIVISIONS
+from queries.institution_list import INSTITUTION_LIST, InstitutionFilter
+from queries.referral_route import REFERRAL_ROUTE
+from queries.resolve import resolve_institution
+
+
+@strawberry.input(description="Every given field must match; names match in either script")
+class InstitutionFilterInput:
+    name: str | None = strawberry.field(default=None, description="substring of a name")
+    level: Level | None = None
+    type: InstitutionType | None = None
+    ownership: Ownership | None = None
+    division: str | None = strawberry.field(default=None, description="division code")
+    alliance: str | None = strawberry.field(default=None, description="member of this alliance")
+
+
+@strawberry.input
+class AllianceFilterInput:
+    kind: AllianceKind | None = None
+    lead: str | None = strawberry.field(default=None, description="lead institution id")
+    division: str | None = strawberry.field(default=None, description="division code")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="An institution by id or exact name (either script)")
+    async def institution(self, info: Info[Context, None], id: strawberry.ID
+                          ) -> Institution | None:  # fmt: skip
+        store = info.context.store
+        found = await asyncio.to_thread(resolve_institution, store, str(id))
+        return Institution.from_domain(found)
+
+    @strawberry.field
+    async def institutions(
+        self,
+        info: Info[Context, None],
+        filter: InstitutionFilterInput | None = None,  # noqa: A002
+        first: int = 20,
+        after: str | None = None,
+        on: date | None = None,
+    ) -> Connection[Institution]:
+        size = page_size(first, info.context.settings.max_page_size)
+        f = filter or InstitutionFilterInput()
+        query_filter = InstitutionFilter(name=f.name, level=f.level, type=f.type,
+                                         ownership=f.ownership, division=f.division,
+                                         alliance=f.alliance)  # fmt: skip
+        found = await info.context.run(INSTITUTION_LIST, filter=query_filter, limit=size + 1,
+                                       after=decode_cursor(after), on=on)  # fmt: skip
+        return connection([Institution.from_domain(i) for i in found], size)
+
+    @strawberry.field
+    async def alliance(self, info: Info[Context, None], id: strawberry.ID) -> Alliance | None:
+        found = await info.context.run(ALLIANCE, id=str(id))
+        return Alliance.from_domain(found) if found else None
+
+    @strawberry.field
+    async def alliances(
+        self,
+        info: Info[Context, None],
+        filter: AllianceFilterInput | None = None,  # noqa: A002
+        first: int = 20,
+        after: str | None = None,
+        on: date | None = None,
+    ) -> Connection[Alliance]:
+        size = page_size(first, info.context.settings.max_page_size)
+        f = filter or AllianceFilterInput()
+        found = await info.context.run(
+            ALLIANCE_LIST, filter=AllianceFilter(kind=f.kind, lead=f.lead, division=f.division),
+            limit=size + 1, after=decode_cursor(after), on=on,
+        )  # fmt: skip
+        return connection([Alliance.from_domain(a) for a in found], size)
+
+    @strawberry.field(description="An administrative division by its code (id)")
+    async def division(self, info: Info[Context, None], code: str) -> Division | None:
+        found = await info.context.run(DIVISIONS, ids=[code])
+        return Division.from_domain(found[0]) if found else None
+
+    @strawberry.field(description="Where may this patient be referred, by which route and rule?")
+    async def referral_route(self, info: Info[Context, None], input: RouteInput  # noqa: A002
+                             ) -> Route | None:  # fmt: skip
+        store = info.context.store
+
+        def work() -> Route:
+            def resolve(ref: str | None) -> str | None:
+                return resolve_institution(store, ref).id if ref else None
+
+            request = RouteRequest(
+                origin=resolve_institution(store, input.origin).id, condition=input.condition,
+                severity=Severity.SEVERE if input.severe else Severity.NORMAL,
+                flags=frozenset(f.value for f in input.flags), employer=input.employee_of,
+                readmission_of=resolve(input.readmission_of),
+                out_of_region=input.out_of_region, direction=input.direction,
+                destination=resolve(input.to), on=input.on,
+            )  # fmt: skip
+            return Route.from_domain(store.run(REFERRAL_ROUTE, request=request))
+
+        return await asyncio.to_thread(work)
+
+    @strawberry.field(description="An institution's counterparts, one per alliance and pairing")
+    async def counterparts(
+        self,
+        info: Info[Context, None],
+        institution: str,
+        alliance_kind: AllianceKind | None = None,
+        alliance: str | None = None,
+        specialty: str | None = None,
+        direction: CounterpartDirection | None = None,
+        on: date | None = None,
+    ) -> list[Counterpart] | None:
+        store = info.context.store
+        found = await asyncio.to_thread(resolve_institution, store, institution)
+        rows = await info.context.run(
+            COUNTERPARTS, institution=found.id, alliance_kind=alliance_kind, alliance=alliance,
+            specialty=specialty, direction=direction.value if direction else None, on=on,
+        )  # fmt: skip
+        return [Counterpart.from_domain(c) for c in rows]

@@ -1,0 +1,93 @@
+"""The referral route as GraphQL: the same content as the CLI's `route --json`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from api.types.enums import Direction, RouteFlag
+from graphmodel import routing
+
+
+@strawberry.type(description="An institution on a route; id is null when a hop names a level")
+class InstitutionRef:
+    id: str | None
+    name: str
+    level: str
+
+    @classmethod
+    def from_domain(cls, r: routing.InstitutionRef) -> InstitutionRef:
+        return cls(id=r.id, name=r.name, level=r.level)
+
+
+@strawberry.type(description="The rule a hop runs under, with its source clause")
+class RuleRef:
+    id: str
+    kind: str
+    source: str
+    text: str
+
+
+@strawberry.type
+class AllianceRef:
+    id: str
+    name: str
+    kind: str
+
+
+@strawberry.type
+class Hop:
+    from_: InstitutionRef = strawberry.field(name="from")
+    to: InstitutionRef
+    via: str
+    rule: RuleRef
+    alliance: AllianceRef | None
+
+
+@strawberry.type(description="Where a patient may be referred, by which route, under which rule")
+class Route:
+    allowed: bool
+    origin: InstitutionRef
+    hops: list[Hop]
+    destinations: list[InstitutionRef]
+    explanation: str
+    explanation_zh: str
+    explanation_en: str
+    policy: str | None
+    reason: str | None
+    alternatives: list[InstitutionRef]
+
+    @classmethod
+    def from_domain(cls, r: routing.Route) -> Route:
+        def ref(x: routing.InstitutionRef) -> InstitutionRef:
+            return InstitutionRef.from_domain(x)
+
+        return cls(
+            allowed=r.allowed, origin=ref(r.origin),
+            hops=[
+                Hop(from_=ref(h.source), to=ref(h.to), via=h.via,
+                    rule=RuleRef(id=h.rule.id, kind=h.rule.kind, source=h.rule.source,
+                                 text=h.rule.text),
+                    alliance=AllianceRef(id=h.alliance.id, name=h.alliance.name,
+                                         kind=h.alliance.kind) if h.alliance else None)
+                for h in r.hops
+            ],
+            destinations=[ref(d) for d in r.destinations], explanation=r.explanation,
+            explanation_zh=r.explanation_zh, explanation_en=r.explanation_en, policy=r.policy,
+            reason=r.reason, alternatives=[ref(a) for a in r.alternatives],
+        )  # fmt: skip
+
+
+@strawberry.input(description="A patient and where they are; institutions by id or exact name")
+class RouteInput:
+    origin: str
+    condition: str = "general"
+    severe: bool = False
+    flags: list[RouteFlag] = strawberry.field(default_factory=list)
+    employee_of: str | None = None
+    readmission_of: str | None = None
+    out_of_region: bool = False
+    direction: Direction = Direction.UP  # type: ignore[assignment]
+    to: str | None = None
+    on: date | None = None
