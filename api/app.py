@@ -19,9 +19,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from api.auth import role_for
 from api.context import Context
+from api.errors import coded
 from api.schema import build_schema
 from graphmodel.errors import AllianceGraphError
 from graphmodel.settings import Settings
@@ -39,6 +42,14 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.settings = settings
         self.holder = holder
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        # Every error, from parsing to execution, leaves here with its extensions.code.
+        if result.errors:
+            request_id = request.scope.get("alliancegraph.request_id", "-")
+            result.errors = [coded(e, request_id, self.settings.production)
+                             for e in result.errors]  # fmt: skip
+        return await super().process_result(request, result)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(store=self.holder["store"], settings=self.settings,

@@ -7,10 +7,8 @@ anything else is a bug: logged with the request id and, in production, masked.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from graphmodel.errors import AllianceGraphError, AmbiguousError, InvalidInputError, NotFoundError
 
@@ -42,15 +40,3 @@ def coded(error: GraphQLError, request_id: str, production: bool) -> GraphQLErro
     return GraphQLError(message, nodes=error.nodes, source=error.source,
                         positions=error.positions, path=error.path, original_error=None,
                         extensions=extensions)  # fmt: skip
-
-
-class ErrorCodes(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", "-")
-        production = getattr(getattr(context, "settings", None), "production", True)
-        result.errors = [coded(e, request_id, production) for e in result.errors]

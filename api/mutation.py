@@ -112,7 +112,7 @@ async def _membership(info: Info[Context, None], m: Any) -> MembershipResult:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Register an institution, or update it by id")
-    async def register_institution(self, info: Info[Context, None], input: InstitutionInput  # noqa: A002
+    async def register_institution(self, info: Info[Context, None], input: InstitutionInput
                                    ) -> Institution:  # fmt: skip
         info.context.require_editor()
         found = await asyncio.to_thread(writes.register_institution, info.context.store,
@@ -120,7 +120,7 @@ class Mutation:
         return Institution.from_domain(found)
 
     @strawberry.mutation(description="Start a membership (history is never deleted)")
-    async def start_membership(self, info: Info[Context, None], input: MembershipInput  # noqa: A002
+    async def start_membership(self, info: Info[Context, None], input: MembershipInput
                                ) -> MembershipResult:  # fmt: skip
         info.context.require_editor()
         m = await asyncio.to_thread(writes.start_membership, info.context.store, _values(input))
@@ -137,7 +137,7 @@ class Mutation:
         return await _membership(info, m)
 
     @strawberry.mutation(description="Add a counterpart pairing")
-    async def add_pairing(self, info: Info[Context, None], input: PairingInput  # noqa: A002
+    async def add_pairing(self, info: Info[Context, None], input: PairingInput
                           ) -> Pairing:  # fmt: skip
         info.context.require_editor()
         p = await asyncio.to_thread(writes.add_pairing, info.context.store, _values(input))
@@ -154,7 +154,7 @@ class Mutation:
         return Pairing.from_domain(p)
 
     @strawberry.mutation(description="Record referral counts for a period")
-    async def record_referrals(self, info: Info[Context, None], input: ReferralCountInput  # noqa: A002
+    async def record_referrals(self, info: Info[Context, None], input: ReferralCountInput
                                ) -> ReferralCount:  # fmt: skip
         info.context.require_editor()
         values = _values(input)

@@ -59,7 +59,7 @@ class Query:
     async def institutions(
         self,
         info: Info[Context, None],
-        filter: InstitutionFilterInput | None = None,  # noqa: A002
+        filter: InstitutionFilterInput | None = None,
         first: int = 20,
         after: str | None = None,
         on: date | None = None,
@@ -82,7 +82,7 @@ class Query:
     async def alliances(
         self,
         info: Info[Context, None],
-        filter: AllianceFilterInput | None = None,  # noqa: A002
+        filter: AllianceFilterInput | None = None,
         first: int = 20,
         after: str | None = None,
         on: date | None = None,
@@ -101,7 +101,7 @@ class Query:
         return Division.from_domain(found[0]) if found else None
 
     @strawberry.field(description="Where may this patient be referred, by which route and rule?")
-    async def referral_route(self, info: Info[Context, None], input: RouteInput  # noqa: A002
+    async def referral_route(self, info: Info[Context, None], input: RouteInput
                              ) -> Route | None:  # fmt: skip
         store = info.context.store
 

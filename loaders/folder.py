@@ -113,7 +113,10 @@ def parse_row(table: str, values: dict[str, str], where: str = "request") -> Par
     for name in values:
         if name not in columns:
             out.add(where, None, name, f"unknown field; expected only: {', '.join(columns)}")
-    parsed = _parse_cells(Row(where, 0, values), columns.values(), out)
+    row = Row(where, 0, values)
+    parsed = _parse_cells(row, columns.values(), out)
+    if parsed is not None and "valid_from" in columns:
+        _validity(parsed, row, out)
     if out.problems or parsed is None:
         raise InvalidInputError(
             [Problem(p.file, None, p.column, p.message) for p in out.problems],

@@ -23,7 +23,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SERVER_DIR="$ROOT/neo4j-server"
 JAR="$SERVER_DIR/target/alliancegraph-neo4j-devserver.jar"
-STATE="$ROOT/.neo4j"
+# A second server (tests of outages) keeps its state apart: NEO4J_TEST_STATE_DIR.
+STATE="${NEO4J_TEST_STATE_DIR:-$ROOT/.neo4j}"
 PID_FILE="$STATE/pid"
 DATA_FILE="$STATE/datadir"
 PORT_FILE="$STATE/port"

@@ -85,8 +85,9 @@ class Division:
         self, info: Info[Context, None], first: int = 20, after: str | None = None
     ) -> Connection[Institution]:
         size = page_size(first, info.context.settings.max_page_size)
-        found = await info.context.run(INSTITUTION_LIST, filter=InstitutionFilter(division=self.code),
-                                       limit=size + 1, after=decode_cursor(after))  # fmt: skip
+        within = InstitutionFilter(division=self.code)
+        found = await info.context.run(INSTITUTION_LIST, filter=within, limit=size + 1,
+                                       after=decode_cursor(after))  # fmt: skip
         return connection([Institution.from_domain(i) for i in found], size)
 
 

@@ -1,0 +1,133 @@
+"""Reads and path queries over HTTP, on both stores."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Api
+
+
+def test_institution_by_id_and_by_traditional_name(api: Api) -> None:
+    q = "query($id: ID!) { institution(id: $id) { id name level type division { code name } } }"
+    by_id = api.data(q, {"id": "ezhou-egang-hospital"})["institution"]
+    by_name = api.data(q, {"id": "鄂鋼醫院"})["institution"]
+    assert by_id == by_name
+    assert by_id["level"] == "TERTIARY" and by_id["division"]["code"] == "ezhou-city"
+
+
+def test_unknown_institution_is_not_found(api: Api) -> None:
+    assert api.codes('{ institution(id: "nowhere") { id } }') == ["NOT_FOUND"]
+
+
+def test_institutions_filter_by_name_level_division_and_alliance(api: Api) -> None:
+    q = """query($f: InstitutionFilterInput) {
+      institutions(filter: $f, first: 100) { nodes { id } } }"""
+
+    def ids(f: dict[str, object]) -> list[str]:
+        return [n["id"] for n in api.data(q, {"f": f})["institutions"]["nodes"]]
+
+    assert ids({"name": "衛生服務中心", "division": "wuxi-city"}) == [
+        "wuxi-chongansi-chc", "wuxi-guangrui-chc", "wuxi-guangyi-chc", "wuxi-jianghai-chc",
+        "wuxi-shangmadun-chc", "wuxi-tongjiang-chc",
+    ]  # fmt: skip
+    assert ids({"level": "TERTIARY", "type": "TCM"}) == ["ezhou-tcm-hospital", "linkou-mdj-tcm"]
+    assert ids({"alliance": "linkou-ur-mdj-women-children"}) == [
+        "linkou-county-mch", "linkou-jiantang-thc", "linkou-kuishan-thc", "linkou-longzhao-thc",
+        "linkou-mdj-women-children", "linkou-qingshan-thc", "linkou-sandaotong-thc",
+    ]  # fmt: skip
+
+
+def test_alliance_with_lead_members_pairs(api: Api) -> None:
+    q = """{ alliance(id: "wuxi-second-people-alliance") {
+      kind integration lead { id } members { role institution { id } }
+      pairs { upperDepartment lower { id } } } }"""
+    a = api.data(q)["alliance"]
+    assert (a["kind"], a["integration"]) == ("URBAN_GROUP", "LOOSE")
+    assert a["lead"]["id"] == "wuxi-second-people"
+    assert a["members"][0]["role"] == "LEAD" and len(a["members"]) == 7
+    assert len(a["pairs"]) == 12
+    assert {"upperDepartment": "脑科中心", "lower": {"id": "wuxi-jianghai-chc"}} in a["pairs"]
+
+
+def test_alliances_filter_by_kind_and_lead(api: Api) -> None:
+    q = """query($f: AllianceFilterInput) { alliances(filter: $f) { nodes { id } } }"""
+    found = api.data(q, {"f": {"kind": "URBAN_RURAL", "lead": "linkou-mdj-tcm"}})
+    assert found["alliances"]["nodes"] == [{"id": "linkou-ur-mdj-tcm"}]
+
+
+def test_division_children_and_institutions(api: Api) -> None:
+    q = """{ division(code: "wuxi-city") { name parent { code }
+      children { code } institutions(first: 3) { nodes { id } pageInfo { hasNextPage } } } }"""
+    d = api.data(q)["division"]
+    assert d["name"] == "无锡市" and d["parent"] == {"code": "wuxi-jiangsu"}
+    assert d["children"] == [{"code": "wuxi-chongan"}]
+    assert len(d["institutions"]["nodes"]) == 3 and d["institutions"]["pageInfo"]["hasNextPage"]
+
+
+def test_institution_neighbours_memberships_counterparts_channels(api: Api) -> None:
+    q = """{ institution(id: "wuxi-jianghai-chc") {
+      memberships { role alliance { id } }
+      counterparts { institution { id } department direction }
+      channels { fromId toId direction } } }"""
+    i = api.data(q)["institution"]
+    assert i["memberships"] == [{"role": "MEMBER",
+                                 "alliance": {"id": "wuxi-second-people-alliance"}}]  # fmt: skip
+    assert {c["department"] for c in i["counterparts"]} == {"脑科中心", "骨科"}
+    assert i["channels"] == [{"fromId": "wuxi-jianghai-chc", "toId": "wuxi-second-people",
+                              "direction": "UP"}]  # fmt: skip
+
+
+def test_referral_route_matches_the_cli_contract(api: Api) -> None:
+    q = """query($i: RouteInput!) { referralRoute(input: $i) {
+      allowed hops { from { id } to { id name level } via rule { id source } }
+      destinations { id } explanation reason alternatives { id } } }"""
+    r = api.data(q, {"i": {"origin": "刁翎镇中心卫生院", "to": "牡丹江市中医医院"}})
+    route = r["referralRoute"]
+    assert route["allowed"] is False
+    assert [h["to"]["id"] for h in route["hops"]] == [
+        "linkou-county-people", "linkou-mdj-first-people"]  # fmt: skip
+    assert route["hops"][0]["rule"]["source"] == "000 §二(四)4"
+    assert route["alternatives"] == [{"id": "linkou-county-people"}]
+
+
+def test_referral_route_flags_and_condition_errors(api: Api) -> None:
+    q = """query($i: RouteInput!) { referralRoute(input: $i) { allowed hops { via } } }"""
+    emergency = api.data(q, {"i": {"origin": "ezhou-dushan-thc", "flags": ["EMERGENCY"]}})
+    assert emergency["referralRoute"]["hops"] == [{"via": "exemption"}]
+    body = api.post(q, {"i": {"origin": "ezhou-dushan-thc", "condition": "cancer"}}).json()
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert "tcm-kidney" in error["message"]
+
+
+def test_counterparts_path_query(api: Api) -> None:
+    q = """{ counterparts(institution: "奎山乡卫生院", direction: UPPER) {
+      institution { id } alliance { id kind } responsiblePerson } }"""
+    found = api.data(q)["counterparts"]
+    assert [c["institution"]["id"] for c in found] == ["linkou-county-tcm", "linkou-county-mch"]
+    assert {c["responsiblePerson"] for c in found} == {"李强", "王海峰"}
+
+
+def test_pagination_walks_every_institution_once(api: Api) -> None:
+    q = """query($after: String) { institutions(first: 10, after: $after) {
+      edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
+    seen: list[str] = []
+    after = None
+    while True:
+        page = api.data(q, {"after": after})["institutions"]
+        seen += [e["node"]["id"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) == 77
+
+
+def test_pagination_edges(api: Api) -> None:
+    empty = api.data("{ institutions(first: 0) { edges { cursor } pageInfo { hasNextPage } } }")
+    assert empty["institutions"] == {"edges": [], "pageInfo": {"hasNextPage": True}}
+    assert api.codes("{ institutions(first: 101) { nodes { id } } }") == ["INVALID_INPUT"]
+    assert api.codes('{ institutions(after: "bm90LWEtY3Vyc29y") { nodes { id } } }') == [
+        "INVALID_INPUT"
+    ]
+    last = api.data('{ institutions(first: 5, after: "aWQ6d3V4aS10b25namlhbmctY2hj") '
+                    "{ nodes { id } pageInfo { hasNextPage endCursor } } }")  # fmt: skip
+    assert last["institutions"] == {"nodes": [], "pageInfo": {"hasNextPage": False,
+                                                              "endCursor": None}}  # fmt: skip

@@ -1,0 +1,91 @@
+"""No N+1: a hundred institutions with their alliances and leads cost a few round trips."""
+
+from __future__ import annotations
+
+from graphmodel.alliance import Alliance, Membership
+from graphmodel.dataset import Dataset
+from graphmodel.division import Division
+from graphmodel.enums import (
+    AllianceKind,
+    DivisionLevel,
+    InstitutionType,
+    Integration,
+    Level,
+    MemberRole,
+    Ownership,
+)
+from graphmodel.institution import Institution
+from stores.neo4j import Neo4jStore
+from tests.api.conftest import make_api
+
+T = "test data"
+
+
+def many() -> Dataset:
+    """150 township centres in 15 county communities, each led by its county hospital."""
+    institutions, alliances, memberships = [], [], []
+    for c in range(15):
+        lead = f"n-county-{c:02}"
+        institutions.append(
+            Institution(
+                id=lead,
+                name=f"第{c}县人民医院",
+                level=Level.SECONDARY,
+                type=InstitutionType.GENERAL,
+                ownership=Ownership.PUBLIC,
+                division="n-d",
+                assumption=T,
+            )
+        )
+        alliances.append(
+            Alliance(
+                id=f"n-a-{c:02}",
+                name=f"第{c}县医共体",
+                kind=AllianceKind.COUNTY_COMMUNITY,
+                integration=Integration.TIGHT,
+                assumption=T,
+            )
+        )
+        memberships.append(
+            Membership(institution=lead, alliance=f"n-a-{c:02}", role=MemberRole.LEAD, assumption=T)
+        )
+        for t in range(10):
+            ident = f"n-t-{c:02}-{t:02}"
+            institutions.append(
+                Institution(
+                    id=ident,
+                    name=f"第{c}县{t}镇卫生院",
+                    level=Level.PRIMARY,
+                    type=InstitutionType.TOWNSHIP_CENTRE,
+                    ownership=Ownership.PUBLIC,
+                    division="n-d",
+                    assumption=T,
+                )
+            )
+            memberships.append(
+                Membership(
+                    institution=ident, alliance=f"n-a-{c:02}", role=MemberRole.HUB, assumption=T
+                )
+            )
+    return Dataset(id="n", divisions=(Division(id="n-d", name="某县", level=DivisionLevel.COUNTY,
+                                               assumption=T),),
+                   institutions=tuple(institutions), alliances=tuple(alliances),
+                   memberships=tuple(memberships))  # fmt: skip
+
+
+QUERY = """{ institutions(first: 100) { nodes { id name division { name }
+  alliances { id kind lead { id name } members { role } } } } }"""
+
+
+def test_a_hundred_institutions_with_alliances_and_leads_in_a_few_round_trips(
+    neo4j_clean: Neo4jStore,
+) -> None:
+    neo4j_clean.load(many())
+    for api in make_api(neo4j_clean):
+        before = neo4j_clean.reader.round_trips
+        nodes = api.data(QUERY)["institutions"]["nodes"]
+        trips = neo4j_clean.reader.round_trips - before
+    assert len(nodes) == 100
+    assert all(n["alliances"][0]["lead"]["id"].startswith("n-county-") for n in nodes)
+    # list + divisions + memberships + members (lead and members share one loader)
+    assert trips == 4
