@@ -7,7 +7,6 @@ is safe to retry: it names what it writes by a client-supplied id or natural key
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from datetime import date
 from typing import Any
 
@@ -99,7 +98,7 @@ class ReferralCount:
 
 
 def _values(data: Any) -> dict[str, Any]:
-    return dict(vars(data)) if not dataclasses.is_dataclass(data) else dataclasses.asdict(data)
+    return dict(vars(data))
 
 
 async def _membership(info: Info[Context, None], m: Any) -> MembershipResult:

@@ -238,7 +238,9 @@ def _hops(
     ctx: RouteContext, d: _Draft, o: InstitutionRef, targets: list[Institution]
 ) -> tuple[Hop, ...]:
     if d.chain:
-        return tuple(_link_hop(ctx, link, d.rule) for link in _ordered_chain(d.chain, o.id))
+        return tuple(
+            _link_hop(ctx, link, d.rule) for link in _ordered_chain(d.chain, ctx.origin.id)
+        )
     if len(targets) == 1 and not d.levels:
         return (Hop(o, InstitutionRef.of(targets[0]), d.via, d.rule),)
     levels = d.levels or tuple(sorted({t.level.value for t in targets}, key=_level_rank))
@@ -463,19 +465,19 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
     exempt = pref and req.condition in pref[0].params.get("exempt_conditions", ())
     names = "、".join(i.name for i in _unique(first))
     if exempt:
-        rule = pref[0]
+        exemption = pref[0]
         label = condition_name(ctx, req.condition)
         outside = _suitable(ctx, req)
         return _Draft(
-            "level", RuleRef.of(rule), first + outside,
-            f"{label}属于 {rule.source} 列明的专科疾病，可转往医联体外的专科机构；"
+            "level", RuleRef.of(exemption), first + outside,
+            f"{label}属于 {exemption.source} 列明的专科疾病，可转往医联体外的专科机构；"
             f"本医联体内的上级机构为{names}。",
-            f"{label} is one of the specialist conditions {rule.source} exempts from the "
-            f"in-alliance preference ({rule.id}), so the patient may also leave the alliance; "
+            f"{label} is one of the specialist conditions {exemption.source} exempts from the "
+            f"in-alliance preference ({exemption.id}), so the patient may also leave the alliance; "
             f"inside it the upper institution is {names}.",
             levels=tuple(sorted({i.level.value for i in first + outside}, key=_level_rank)),
         )  # fmt: skip
-    rule_obj = (pref or channel or [None])[0]
+    rule_obj = pref[0] if pref else channel[0] if channel else None
     rule = RuleRef.of(rule_obj) if rule_obj else RuleRef("alliance-channel", "channel", "")
     cite = f"（{rule_obj.source}）" if rule_obj else ""
     return _Draft(

@@ -125,11 +125,11 @@ def parse_row(table: str, values: dict[str, str], where: str = "request") -> Par
     return parsed
 
 
-def _provenance(v: Parsed) -> dict[str, str]:
+def _provenance(v: Parsed) -> dict[str, Any]:
     return {"source": v.get("source") or "", "assumption": v.get("assumption") or ""}
 
 
-def _validity(v: Parsed, row: Row, out: _Collector) -> dict[str, date | None]:
+def _validity(v: Parsed, row: Row, out: _Collector) -> dict[str, Any]:
     start, end = v.get("valid_from"), v.get("valid_to")
     if start and end and end < start:
         out.add(row.file, row.line, "valid_to", f"ends ({end}) before it starts ({start})")

@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 
 from graphmodel.errors import Problem
@@ -92,10 +93,10 @@ def read_csv(path: Path, display: str) -> Table:
 def _cell(value: object) -> str:
     if value is None:
         return ""
-    if hasattr(value, "date") and hasattr(value, "hour"):
-        return value.date().isoformat()  # type: ignore[no-any-return, attr-defined]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

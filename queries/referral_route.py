@@ -209,7 +209,7 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
         for t, p in graph.out((Label.INSTITUTION.value, origin.id), Rel.PAIRED_WITH)
         if p.holds_on(day)
     ]
-    for t, c in graph.out((Label.INSTITUTION.value, origin.id), Rel.CHANNEL):
+    for end, c in graph.out((Label.INSTITUTION.value, origin.id), Rel.CHANNEL):
         if (
             c.direction is req.direction
             and (not c.conditions or req.condition in c.conditions)
@@ -217,9 +217,9 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
         ):
             a = graph.get(Label.ALLIANCE, c.alliance) if c.alliance else None
             if req.direction is Direction.UP:
-                up.append(Link(origin.id, t[1], a, channel=c))
+                up.append(Link(origin.id, end[1], a, channel=c))
             else:
-                down.append(Link(t[1], origin.id, a, channel=c))
+                down.append(Link(end[1], origin.id, a, channel=c))
     for link in up + down:
         for i in (link.lower, link.upper):
             institutions[i] = graph.get(Label.INSTITUTION, i)

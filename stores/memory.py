@@ -38,7 +38,8 @@ class MemoryGraph:
     def add_edge(self, rel: Rel, start: NodeKey, end: NodeKey, key: str, obj: Any) -> None:
         self.g.add_edge(start, end, key=f"{rel.value}:{key}", type=rel, obj=obj)
 
-    def get(self, label: Label, ident: str) -> Any | None:
+    def get(self, label: Label, ident: str) -> Any:
+        """The domain object, or None."""
         return self.by_label[label.value].get(ident)
 
     def all(self, label: Label) -> Iterator[Any]:

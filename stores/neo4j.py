@@ -37,7 +37,7 @@ T = TypeVar("T")
 _COUNT_PARTS = [
     f"MATCH (n:{label.value}) RETURN '{label.value}' AS name, count(n) AS n" for label in Label
 ] + [f"MATCH ()-[r:{rel.value}]->() RETURN '{rel.value}' AS name, count(r) AS n" for rel in Rel]
-STATS: LiteralString = "\nUNION ALL\n".join(_COUNT_PARTS)  # type: ignore[assignment]
+STATS: LiteralString = "\nUNION ALL\n".join(_COUNT_PARTS)
 
 
 @contextmanager
@@ -75,7 +75,7 @@ class Neo4jReader:
             records, _, _ = self.driver.execute_query(
                 cypher, params, routing_=RoutingControl.READ, database_=self.database
             )
-        return [{k: plain(v) for k, v in r.items()} for r in records]
+        return [{k: plain(v) for k, v in r.items()} for r in records]  # type: ignore[no-untyped-call]
 
 
 def plain(value: Any) -> Any:

@@ -6,19 +6,39 @@ from enum import Enum
 
 import strawberry
 
-from graphmodel import enums
+from graphmodel.enums import (
+    AllianceKind,
+    Direction,
+    DivisionLevel,
+    Grade,
+    InstitutionType,
+    Integration,
+    Level,
+    MemberRole,
+    Ownership,
+    ReferralRole,
+    RoleCondition,
+)
 
-Level = strawberry.enum(enums.Level, description="医院级别")
-Grade = strawberry.enum(enums.Grade, description="等次: A 甲, B 乙, C 丙")
-InstitutionType = strawberry.enum(enums.InstitutionType)
-Ownership = strawberry.enum(enums.Ownership)
-DivisionLevel = strawberry.enum(enums.DivisionLevel)
-AllianceKind = strawberry.enum(enums.AllianceKind, description="医联体的形式")
-Integration = strawberry.enum(enums.Integration, description="紧密型 tight / 松散型 loose")
-MemberRole = strawberry.enum(enums.MemberRole)
-Direction = strawberry.enum(enums.Direction, description="上转 up / 下转 down")
-ReferralRole = strawberry.enum(enums.ReferralRole)
-RoleCondition = strawberry.enum(enums.RoleCondition)
+# The domain's own classes, registered with strawberry in place, so that resolvers pass
+# domain values straight through.
+strawberry.enum(Level, description="医院级别")
+strawberry.enum(Grade, description="等次: A 甲, B 乙, C 丙")
+strawberry.enum(InstitutionType)
+strawberry.enum(Ownership)
+strawberry.enum(DivisionLevel)
+strawberry.enum(AllianceKind, description="医联体的形式")
+strawberry.enum(Integration, description="紧密型 tight / 松散型 loose")
+strawberry.enum(MemberRole)
+strawberry.enum(Direction, description="上转 up / 下转 down")
+strawberry.enum(ReferralRole)
+strawberry.enum(RoleCondition)
+
+__all__ = [
+    "AllianceKind", "CounterpartDirection", "Direction", "DivisionLevel", "Grade",
+    "InstitutionType", "Integration", "Level", "MemberRole", "Ownership", "ReferralRole",
+    "RoleCondition", "RouteFlag",
+]  # fmt: skip
 
 
 @strawberry.enum(description="Which side of a pairing the counterpart is on")

@@ -244,7 +244,7 @@ class Alliance:
     @strawberry.field(description="The lead institution (牵头单位)")
     async def lead(self, info: Info[Context, None], on: date | None = None) -> Institution | None:
         held = await info.context.loaders.members.load((self.id, as_of(on)))
-        leads = [h.institution for h in held if h.membership.role is da.MemberRole.LEAD]
+        leads = [h.institution for h in held if h.membership.role is MemberRole.LEAD]
         return Institution.from_domain(leads[0]) if leads else None
 
     @strawberry.field(description="Counterpart pairings inside this alliance")

@@ -88,6 +88,6 @@ class RouteInput:
     employee_of: str | None = None
     readmission_of: str | None = None
     out_of_region: bool = False
-    direction: Direction = Direction.UP  # type: ignore[assignment]
+    direction: Direction = Direction.UP
     to: str | None = None
     on: date | None = None
