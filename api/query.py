@@ -23,7 +23,7 @@ from graphmodel.enums import Severity
 from graphmodel.routing import RouteRequest
 from queries.alliance_list import ALLIANCE, ALLIANCE_LIST, AllianceFilter
 from queries.counterparts import COUNTERPARTS
-from queries.division_lookup import DIVISIONS
+from queries.division_lookup import DIVISIONS, ROOT_DIVISIONS
 from queries.institution_list import INSTITUTION_LIST, InstitutionFilter
 from queries.referral_route import REFERRAL_ROUTE
 from queries.resolve import resolve_institution
@@ -99,6 +99,10 @@ class Query:
     async def division(self, info: Info[Context, None], code: str) -> Division | None:
         found = await info.context.run(DIVISIONS, ids=[code])
         return Division.from_domain(found[0]) if found else None
+
+    @strawberry.field(description="Divisions without a parent: where a hierarchy starts")
+    async def root_divisions(self, info: Info[Context, None]) -> list[Division]:
+        return [Division.from_domain(d) for d in await info.context.run(ROOT_DIVISIONS)]
 
     @strawberry.field(description="Where may this patient be referred, by which route and rule?")
     async def referral_route(self, info: Info[Context, None], input: RouteInput

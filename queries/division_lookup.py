@@ -22,6 +22,31 @@ RETURN c ORDER BY c.id
 """
 
 
+ROOTS: LiteralString = """
+MATCH (d:Division) WHERE NOT (d)-[:PART_OF]->()
+RETURN d ORDER BY d.id
+"""
+
+
+def roots_on_neo4j(reader: Reader) -> list[Division]:
+    return [division_from(r["d"]) for r in reader.rows(ROOTS)]
+
+
+def roots_on_networkx(graph: MemoryGraph) -> list[Division]:
+    """Divisions with no parent: where a hierarchy view starts.
+
+    >>> from queries._examples import tiny
+    >>> [d.id for d in roots_on_networkx(tiny())]
+    ['city']
+    """
+    roots = [
+        d
+        for d in graph.all(Label.DIVISION)
+        if not any(True for _ in graph.out((Label.DIVISION.value, d.id), Rel.PART_OF))
+    ]
+    return sorted(roots, key=lambda d: d.id)
+
+
 def by_ids_on_neo4j(reader: Reader, ids: list[str]) -> list[Division]:
     return [division_from(r["d"]) for r in reader.rows(BY_IDS, ids=sorted(set(ids)))]
 
@@ -50,6 +75,9 @@ def children_on_networkx(graph: MemoryGraph, id: str) -> list[Division]:
     return sorted(kids, key=lambda d: d.id)
 
 
+ROOT_DIVISIONS = NamedQuery(
+    "root_divisions", roots_on_neo4j, roots_on_networkx, "divisions without a parent"
+)
 DIVISIONS = NamedQuery("divisions", by_ids_on_neo4j, by_ids_on_networkx, "divisions by ids")
 DIVISION_CHILDREN = NamedQuery(
     "division_children", children_on_neo4j, children_on_networkx, "a division's child divisions"

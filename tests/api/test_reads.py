@@ -131,3 +131,9 @@ def test_pagination_edges(api: Api) -> None:
                     "{ nodes { id } pageInfo { hasNextPage endCursor } } }")  # fmt: skip
     assert last["institutions"] == {"nodes": [], "pageInfo": {"hasNextPage": False,
                                                               "endCursor": None}}  # fmt: skip
+
+
+def test_root_divisions_start_each_hierarchy(api: Api) -> None:
+    roots = api.data("{ rootDivisions { code level children { code } } }")["rootDivisions"]
+    assert [r["code"] for r in roots] == ["ezhou-hubei", "linkou-heilongjiang", "wuxi-jiangsu"]
+    assert all(r["level"] == "PROVINCE" and r["children"] for r in roots)

@@ -35,6 +35,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"filter": AllianceFilter(lead="linkou-mdj-tcm")},
         {"filter": AllianceFilter(division="linkou-heilongjiang")},
     ],
+    "root_divisions": [{}],
     "divisions": [{"ids": ["linkou-county", "ezhou-city", "nowhere", "wuxi-chongan"]}],
     "division_children": [{"id": "linkou-county"}, {"id": "wuxi-city"}, {"id": "nowhere"}],
     "memberships_of": [{"ids": SOME}, {"ids": SOME, "on": date(2009, 6, 1)}],
