@@ -1,0 +1,223 @@
+"""Where does the data contradict itself? Each finding is an error (see `graphmodel.obligations`).
+
+- A membership whose dates reach outside its alliance's own dates (an open end where the
+  alliance has one counts as reaching outside: empty dates are open-ended).
+- A counterpart pairing, or an agreed channel, that holds on the date while one of its two
+  ends is not a member of the alliance it names on that date.
+- An alliance holding on the date whose recorded lead is not a member then.
+
+Three Cypher statements on Neo4j, each returning only the offending facts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, LiteralString
+
+from graphmodel.enums import Label, MemberRole, Rel
+from graphmodel.findings import Finding, SubjectKind, shown, sorted_findings
+from graphmodel.obligations import finding
+from graphmodel.store import NamedQuery, Reader
+from graphmodel.validity import today
+from queries import _walk
+from stores.memory import MemoryGraph
+from stores.props import to_date
+
+Row = dict[str, Any]
+
+MEMBERSHIP_DATES: LiteralString = """
+MATCH (i:Institution)-[m:MEMBER_OF]->(a:Alliance)
+WHERE (a.valid_from IS NOT NULL AND (m.valid_from IS NULL OR m.valid_from < a.valid_from))
+   OR (a.valid_to IS NOT NULL AND (m.valid_to IS NULL OR m.valid_to > a.valid_to))
+RETURN i {.id, .name} AS member, a {.id, .name, .valid_from, .valid_to} AS alliance,
+       m.valid_from AS m_from, m.valid_to AS m_to
+"""
+# Pairings and channels in one statement: the alliance each names must hold both ends.
+LINKS: LiteralString = """
+CALL () {
+  MATCH (u:Institution)-[p:PAIRED_WITH]->(l:Institution)
+  RETURN 'pairing' AS kind, u, l, p.alliance AS alliance, p AS fact
+  UNION ALL
+  MATCH (u:Institution)-[c:CHANNEL]->(l:Institution) WHERE c.alliance IS NOT NULL
+  RETURN 'channel' AS kind, u, l, c.alliance AS alliance, c AS fact
+}
+WITH kind, u, l, alliance, fact
+WHERE coalesce(fact.valid_from, date('0001-01-01')) <= $on
+  AND coalesce(fact.valid_to, date('9999-12-31')) >= $on
+MATCH (a:Alliance {id: alliance})
+WITH kind, u, l, a,
+  EXISTS { MATCH (u)-[m:MEMBER_OF]->(a)
+           WHERE coalesce(m.valid_from, date('0001-01-01')) <= $on
+             AND coalesce(m.valid_to, date('9999-12-31')) >= $on } AS upper_in,
+  EXISTS { MATCH (l)-[m:MEMBER_OF]->(a)
+           WHERE coalesce(m.valid_from, date('0001-01-01')) <= $on
+             AND coalesce(m.valid_to, date('9999-12-31')) >= $on } AS lower_in
+WHERE NOT (upper_in AND lower_in)
+RETURN DISTINCT kind, a {.id, .name} AS alliance, u {.id, .name} AS upper,
+       l {.id, .name} AS lower, upper_in, lower_in
+"""
+LEADS: LiteralString = """
+MATCH (i:Institution)-[m:MEMBER_OF {role: 'lead'}]->(a:Alliance)
+WHERE coalesce(a.valid_from, date('0001-01-01')) <= $on
+  AND coalesce(a.valid_to, date('9999-12-31')) >= $on
+  AND NOT EXISTS { MATCH (:Institution)-[n:MEMBER_OF {role: 'lead'}]->(a)
+                   WHERE coalesce(n.valid_from, date('0001-01-01')) <= $on
+                     AND coalesce(n.valid_to, date('9999-12-31')) >= $on }
+RETURN a {.id, .name} AS alliance, i {.id, .name} AS member,
+       m.valid_from AS m_from, m.valid_to AS m_to
+"""
+
+
+def on_neo4j(reader: Reader, on: date | None = None) -> list[Finding]:
+    day = on or today()
+    return _sorted(
+        _dates(reader.rows(MEMBERSHIP_DATES))
+        + _links(reader.rows(LINKS, on=day), day)
+        + _leads(reader.rows(LEADS, on=day), day)
+    )
+
+
+def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
+    """Data-integrity findings on `on` (default today), sorted by rule and subject.
+
+    >>> from queries._examples import tiny
+    >>> on_networkx(tiny())
+    []
+    """
+    day = on or today()
+    dates, links, leads = [], [], []
+    for a in _walk.nodes(graph, Label.ALLIANCE):
+        ref = {"id": a.id, "name": a.name, "valid_from": a.valid_from, "valid_to": a.valid_to}
+        every = [
+            (graph.node_obj(i), m)
+            for i, m in graph.into((Label.ALLIANCE.value, a.id), Rel.MEMBER_OF)
+        ]
+        for i, m in every:
+            if _outside(m.valid_from, a.valid_from, before=True) or _outside(
+                m.valid_to, a.valid_to, before=False
+            ):
+                dates.append(
+                    {
+                        "member": {"id": i.id, "name": i.name},
+                        "alliance": ref,
+                        "m_from": m.valid_from,
+                        "m_to": m.valid_to,
+                    }
+                )
+        lead = [(i, m) for i, m in every if m.role is MemberRole.LEAD]
+        if a.holds_on(day) and not any(m.holds_on(day) for _, m in lead):
+            leads += [
+                {
+                    "alliance": ref,
+                    "member": {"id": i.id, "name": i.name},
+                    "m_from": m.valid_from,
+                    "m_to": m.valid_to,
+                }
+                for i, m in lead
+            ]
+    for u in _walk.institutions(graph):
+        node = (Label.INSTITUTION.value, u.id)
+        facts = [("pairing", t, p) for t, p in graph.out(node, Rel.PAIRED_WITH)] + [
+            ("channel", t, c) for t, c in graph.out(node, Rel.CHANNEL) if c.alliance
+        ]
+        for kind, t, fact in facts:
+            if fact.holds_on(day):
+                links.append(_link_row(graph, kind, u, graph.node_obj(t), fact.alliance, day))
+    return _sorted(_dates(dates) + _links([r for r in links if r], day) + _leads(leads, day))
+
+
+def _outside(mine: date | None, theirs: date | None, *, before: bool) -> bool:
+    if theirs is None:
+        return False
+    if mine is None:
+        return True
+    return mine < theirs if before else mine > theirs
+
+
+def _link_row(graph: MemoryGraph, kind: str, u: Any, lower: Any, alliance: str, on: date) -> Row:
+    a = graph.get(Label.ALLIANCE, alliance)
+    ids = {i.id for i, _ in _walk.members(graph, alliance, on)}
+    if u.id in ids and lower.id in ids:
+        return {}
+    return {
+        "kind": kind,
+        "alliance": {"id": a.id, "name": a.name},
+        "upper": {"id": u.id, "name": u.name},
+        "lower": {"id": lower.id, "name": lower.name},
+        "upper_in": u.id in ids,
+        "lower_in": lower.id in ids,
+    }
+
+
+def _dates(rows: list[Row]) -> list[Finding]:
+    out = []
+    for r in rows:
+        a, m = r["alliance"], r["member"]
+        out.append(
+            finding(
+                "integrity.membership_outside_alliance",
+                SubjectKind.INSTITUTION,
+                m["id"],
+                m["name"],
+                related=(a["id"],),
+                member=m["name"],
+                alliance=a["name"],
+                m_from=shown(to_date(r["m_from"])),
+                m_to=shown(to_date(r["m_to"])),
+                a_from=shown(to_date(a["valid_from"])),
+                a_to=shown(to_date(a["valid_to"])),
+            )
+        )
+    return out
+
+
+def _links(rows: list[Row], on: date) -> list[Finding]:
+    out = []
+    for r in rows:
+        a, u, lo = r["alliance"], r["upper"], r["lower"]
+        missing = "、".join(
+            x["name"] for x, ok in ((u, r["upper_in"]), (lo, r["lower_in"])) if not ok
+        )
+        out.append(
+            finding(
+                f"integrity.{r['kind']}_outside_alliance",
+                SubjectKind.ALLIANCE,
+                a["id"],
+                a["name"],
+                related=(u["id"], lo["id"]),
+                upper=u["name"],
+                lower=lo["name"],
+                missing=missing,
+                on=on.isoformat(),
+            )
+        )
+    return out
+
+
+def _leads(rows: list[Row], on: date) -> list[Finding]:
+    return [
+        finding(
+            "integrity.lead_not_member",
+            SubjectKind.ALLIANCE,
+            r["alliance"]["id"],
+            r["alliance"]["name"],
+            related=(r["member"]["id"],),
+            member=r["member"]["name"],
+            m_from=shown(to_date(r["m_from"])),
+            m_to=shown(to_date(r["m_to"])),
+            on=on.isoformat(),
+        )
+        for r in rows
+    ]
+
+
+def _sorted(found: list[Finding]) -> list[Finding]:
+    return list(sorted_findings(list(set(found))))
+
+
+DATA_INTEGRITY = NamedQuery(
+    "data_integrity",
+    on_neo4j,
+    on_networkx,
+    "memberships outside their alliance's dates, pairings and channels outside their alliance",
+)

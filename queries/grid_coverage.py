@@ -1,0 +1,276 @@
+"""Is every grid (网格) served by exactly one urban group or county community?
+
+001 §四(一)(二): each city district and each county is divided into grids, each served by
+one urban medical group (城市医疗集团) or county medical community (县域医共体). A grid is
+served by an alliance through a `SERVES` relationship holding on the date, from an
+alliance of one of those two kinds that itself holds on the date.
+
+001 §四 lets tertiary hospitals and rehabilitation and nursing institutions serve across
+grids. So besides its status each grid lists its *cross-grid members*: institutions located
+in the grid that belong to a grid alliance serving none of their grids (an alliance serving
+no grid at all is not counted); each is marked `exempt` when 001 allows it.
+
+Grids are summed up per county or district (the nearest one above the grid's division),
+and every county or district with no grids at all is listed too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, LiteralString
+
+from graphmodel.division import Grid
+from graphmodel.enums import AllianceKind, DivisionLevel, Label, Rel
+from graphmodel.obligations import GRID_KINDS, may_cross_grids
+from graphmodel.store import NamedQuery, Reader
+from graphmodel.validity import today
+from queries import _walk
+from stores.memory import MemoryGraph
+
+UNCOVERED, COVERED, OVERLAP = "uncovered", "covered", "overlap"
+AREA_LEVELS = (DivisionLevel.COUNTY.value, DivisionLevel.DISTRICT.value)
+
+GRIDS: LiteralString = """
+MATCH (g:Grid)-[:WITHIN]->(d:Division)
+WHERE $division IS NULL OR EXISTS { MATCH (d)-[:PART_OF]->{0,6}(:Division {id: $division}) }
+CALL (g) {
+  OPTIONAL MATCH (a:Alliance)-[s:SERVES]->(g)
+  WHERE a.kind IN $kinds
+    AND coalesce(s.valid_from, date('0001-01-01')) <= $on
+    AND coalesce(s.valid_to, date('9999-12-31')) >= $on
+    AND coalesce(a.valid_from, date('0001-01-01')) <= $on
+    AND coalesce(a.valid_to, date('9999-12-31')) >= $on
+  RETURN collect(DISTINCT a {.id, .name, .kind}) AS serving
+}
+CALL (d) {
+  OPTIONAL MATCH p = (d)-[:PART_OF]->{0,6}(c:Division) WHERE c.level IN $area_levels
+  WITH c ORDER BY length(p) LIMIT 1
+  RETURN c {.id, .name, .level} AS area
+}
+CALL (d) {
+  MATCH (i:Institution)-[:LOCATED_IN]->(:Division)-[:PART_OF]->{0,6}(d)
+  MATCH (i)-[m:MEMBER_OF]->(a:Alliance)
+  WHERE a.kind IN $kinds
+    AND coalesce(m.valid_from, date('0001-01-01')) <= $on
+    AND coalesce(m.valid_to, date('9999-12-31')) >= $on
+    AND coalesce(a.valid_from, date('0001-01-01')) <= $on
+    AND coalesce(a.valid_to, date('9999-12-31')) >= $on
+    AND EXISTS {
+      MATCH (a)-[s:SERVES]->(:Grid)
+      WHERE coalesce(s.valid_from, date('0001-01-01')) <= $on
+        AND coalesce(s.valid_to, date('9999-12-31')) >= $on }
+    AND NOT EXISTS {
+      MATCH (i)-[:LOCATED_IN]->(:Division)-[:PART_OF]->{0,6}(:Division)<-[:WITHIN]-(:Grid)
+            <-[s:SERVES]-(a)
+      WHERE coalesce(s.valid_from, date('0001-01-01')) <= $on
+        AND coalesce(s.valid_to, date('9999-12-31')) >= $on }
+  RETURN collect(DISTINCT {institution: i {.id, .name, .level, .type},
+                           alliance: a {.id, .name}}) AS cross
+}
+RETURN g, d {.id, .name, .level} AS division, serving, area, cross
+"""
+AREAS: LiteralString = """
+MATCH (c:Division) WHERE c.level IN $area_levels
+  AND ($division IS NULL OR EXISTS { MATCH (c)-[:PART_OF]->{0,6}(:Division {id: $division}) })
+RETURN c {.id, .name, .level} AS area
+"""
+
+
+@dataclass(frozen=True)
+class ServingAlliance:
+    id: str
+    name: str
+    kind: AllianceKind
+
+
+@dataclass(frozen=True)
+class CrossGridMember:
+    institution: str
+    institution_name: str
+    level: str
+    type: str
+    alliance: str
+    alliance_name: str
+    exempt: bool  # tertiary, rehabilitation or nursing: may serve across grids (001 §四)
+
+
+@dataclass(frozen=True)
+class GridStatus:
+    grid: Grid
+    area: str  # the county or district it is summed up under (else its own division)
+    alliances: tuple[ServingAlliance, ...]
+    status: str  # uncovered | covered | overlap
+    cross_grid: tuple[CrossGridMember, ...] = ()
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    division: str
+    name: str
+    level: str
+    grids: int
+    uncovered: int
+    covered_once: int
+    covered_more: int
+
+    @property
+    def share_covered(self) -> float | None:
+        """Share of grids served by at least one alliance."""
+        return (self.covered_once + self.covered_more) / self.grids if self.grids else None
+
+    @property
+    def share_exactly_once(self) -> float | None:
+        return self.covered_once / self.grids if self.grids else None
+
+
+@dataclass(frozen=True)
+class GridCoverage:
+    on: date
+    grids: tuple[GridStatus, ...]
+    areas: tuple[AreaCoverage, ...]
+
+
+def _status(n: int) -> str:
+    return UNCOVERED if n == 0 else COVERED if n == 1 else OVERLAP
+
+
+def _assemble(
+    on: date,
+    rows: list[tuple[Grid, dict[str, Any] | None, list[dict[str, Any]], dict[str, Any], list[Any]]],
+    areas: list[dict[str, Any]],
+) -> GridCoverage:
+    """Rows are (grid, area, serving, grid's division, cross rows); shared by both stores."""
+    statuses, names = [], {a["id"]: a for a in areas}
+    for grid, area, serving, division, cross in rows:
+        area = area or division
+        names.setdefault(area["id"], area)
+        alliances = tuple(
+            sorted(
+                {ServingAlliance(a["id"], a["name"], AllianceKind(a["kind"])) for a in serving},
+                key=lambda a: a.id,
+            )
+        )
+        members = tuple(
+            sorted(
+                {
+                    CrossGridMember(
+                        c["institution"]["id"],
+                        c["institution"]["name"],
+                        c["institution"]["level"],
+                        c["institution"]["type"],
+                        c["alliance"]["id"],
+                        c["alliance"]["name"],
+                        may_cross_grids(c["institution"]["level"], c["institution"]["type"]),
+                    )
+                    for c in cross
+                },
+                key=lambda c: (c.institution, c.alliance),
+            )
+        )
+        statuses.append(GridStatus(grid, area["id"], alliances, _status(len(alliances)), members))
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for s in statuses:
+        counts[s.area][[UNCOVERED, COVERED, OVERLAP].index(s.status)] += 1
+    summary = tuple(
+        AreaCoverage(k, a["name"], a["level"], sum(counts[k]), *counts[k])
+        for k, a in sorted(names.items())
+    )
+    return GridCoverage(on, tuple(sorted(statuses, key=lambda s: s.grid.id)), summary)
+
+
+def on_neo4j(reader: Reader, on: date | None = None, division: str | None = None) -> GridCoverage:
+    from stores.props import grid_from
+
+    day = on or today()
+    params = {"on": day, "division": division, "kinds": sorted(k.value for k in GRID_KINDS)}
+    rows = reader.rows(GRIDS, area_levels=list(AREA_LEVELS), **params)
+    areas = reader.rows(AREAS, area_levels=list(AREA_LEVELS), division=division)
+    return _assemble(
+        day,
+        [(grid_from(r["g"]), r["area"], r["serving"], r["division"], r["cross"]) for r in rows],
+        [r["area"] for r in areas],
+    )
+
+
+def _props(obj: Any, *names: str) -> dict[str, Any]:
+    return {n: getattr(getattr(obj, n), "value", getattr(obj, n)) for n in names}
+
+
+def on_networkx(
+    graph: MemoryGraph, on: date | None = None, division: str | None = None
+) -> GridCoverage:
+    """Each grid's serving alliances and status, and a summary per county or district.
+
+    >>> from queries._examples import tiny
+    >>> [(a.name, a.grids) for a in on_networkx(tiny()).areas]
+    [('示例县', 0)]
+    """
+    day = on or today()
+    rows = []
+    for grid in _walk.nodes(graph, Label.GRID):
+        if not _walk.within(graph, grid.division, division):
+            continue
+        serving = {
+            a[1]: _props(graph.node_obj(a), "id", "name", "kind")
+            for a, s in graph.into((Label.GRID.value, grid.id), Rel.SERVES)
+            if s.holds_on(day) and _grid_alliance(graph.node_obj(a), day)
+        }
+        chain = _walk.ancestry(graph, grid.division)
+        area = next(
+            (_props(d, "id", "name", "level") for d in chain if d.level in AREA_LEVELS), None
+        )
+        rows.append(
+            (
+                grid,
+                area,
+                list(serving.values()),
+                _props(chain[0], "id", "name", "level"),
+                _cross(graph, grid.division, day),
+            )
+        )
+    areas = [
+        _props(d, "id", "name", "level")
+        for d in _walk.nodes(graph, Label.DIVISION)
+        if d.level in AREA_LEVELS and _walk.within(graph, d.id, division)
+    ]
+    return _assemble(day, rows, areas)
+
+
+def _grid_alliance(alliance: Any, day: date) -> bool:
+    return alliance.kind in GRID_KINDS and alliance.holds_on(day)
+
+
+def _served_grids(graph: MemoryGraph, alliance: str, day: date) -> set[str]:
+    return {
+        g[1] for g, s in graph.out((Label.ALLIANCE.value, alliance), Rel.SERVES) if s.holds_on(day)
+    }
+
+
+def _cross(graph: MemoryGraph, division: str, day: date) -> list[dict[str, Any]]:
+    out = []
+    for i in _walk.located_in(graph, _walk.beneath(graph, division)):
+        own = {
+            g[1]
+            for d in _walk.ancestry_ids(graph, i.division)
+            for g, _ in graph.into((Label.DIVISION.value, d), Rel.WITHIN)
+        }
+        for a, _ in _walk.memberships(graph, i.id, day):
+            served = _served_grids(graph, a.id, day)
+            if a.kind in GRID_KINDS and served and not served & own:
+                out.append(
+                    {
+                        "institution": _props(i, "id", "name", "level", "type"),
+                        "alliance": _props(a, "id", "name"),
+                    }
+                )
+    return out
+
+
+GRID_COVERAGE = NamedQuery(
+    "grid_coverage",
+    on_neo4j,
+    on_networkx,
+    "each grid's serving alliances and status (001 §四), summed up per county or district",
+)
