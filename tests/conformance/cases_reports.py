@@ -1,8 +1,9 @@
 """Conformance cases of the report queries (issue 5) over the bundled samples.
 
-The samples record no grids (the seeds state none), so the grid cases prove agreement on
-what the samples do hold (counties without grids); the queries' own tests compare both
-stores on datasets with grids and every kind of finding.
+The samples record no grids and no referral flows (the seeds state none), so the grid and
+KPI cases prove agreement on what the samples do hold (counties without grids, policy
+targets that cannot be computed); the queries' own tests compare both stores on datasets
+with grids, flows and every kind of finding.
 """
 
 from __future__ import annotations
@@ -39,5 +40,10 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "validation": [
         {"on": TODAY},
         {"on": BEFORE_WUXI},
+    ],
+    "referral_kpis": [
+        {"period": "2024"},
+        {"period": "2017-Q4"},
+        {"period": "2020-03", "division": "linkou-county"},
     ],
 }
