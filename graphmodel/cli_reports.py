@@ -1,6 +1,239 @@
 """Planner and inspector reports on the command line: validate, unaffiliated, coverage, kpis.
 
 Commands here register on the `alliancegraph` group defined in `graphmodel.cli`.
+`validate` is a gate for a data pipeline: it exits 1 when any error-level finding exists
+(the data contradicts itself), 0 otherwise; warnings and info never fail it. As everywhere,
+2 means a usage or input error and 3 an unavailable database.
 """
 
 from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from graphmodel.cli import Context, cli, emit, json_option, reported
+from graphmodel.enums import InstitutionType, Level
+
+EXIT_ERROR_FINDINGS = 1
+
+on_option = click.option(
+    "--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="As of (default today)."
+)
+division_option = click.option(
+    "--division", metavar="DIVISION", help="Only within this division (id) and beneath it."
+)
+
+
+def _day(on: datetime | None) -> date | None:
+    return on.date() if on else None
+
+
+def _check_division(obj: Context, division: str | None) -> None:
+    from graphmodel.errors import NotFoundError
+    from queries.division_lookup import DIVISIONS
+
+    if division is not None and not obj.store().run(DIVISIONS, ids=[division]):
+        raise NotFoundError("division", division)
+
+
+@cli.command()
+@on_option
+@json_option
+@click.pass_obj
+def validate(obj: Context, on: datetime | None, as_json: bool) -> None:
+    """List every finding (rule, severity, source, subject, message); exit 1 on any error."""
+    from queries.validation import VALIDATION
+    from stores.json import to_jsonable
+
+    with reported(as_json):
+        report = obj.store().run(VALIDATION, on=_day(on))
+        out = {
+            "on": report.on.isoformat(),
+            "counts": report.counts,
+            "has_errors": report.has_errors,
+            "findings": to_jsonable(report.findings),
+        }
+        emit(out, as_json, _validate_text)
+    if report.has_errors:
+        sys.exit(EXIT_ERROR_FINDINGS)
+
+
+def _validate_text(out: dict[str, Any]) -> str:
+    lines = [
+        f"{f['severity'].upper():8} {f['rule']}  [{f['source']}]  {f['subject_kind']} "
+        f"{f['subject']}\n         {f['message_zh']}\n         {f['message_en']}"
+        for f in out["findings"]
+    ]
+    c = out["counts"]
+    lines.append(
+        f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info, on {out['on']}"
+    )
+    return "\n".join(lines)
+
+
+@cli.command()
+@on_option
+@division_option
+@click.option("--level", type=click.Choice([v.value for v in Level]))
+@click.option("--type", "type_", type=click.Choice([v.value for v in InstitutionType]))
+@click.option(
+    "--include-unknown", is_flag=True, help="Also list institutions of unknown ownership."
+)
+@json_option
+@click.pass_obj
+def unaffiliated(
+    obj: Context,
+    on: datetime | None,
+    division: str | None,
+    level: str | None,
+    type_: str | None,
+    include_unknown: bool,
+    as_json: bool,
+) -> None:
+    """Institutions obliged to belong to an alliance (001 §三) that belong to none."""
+    from queries.unaffiliated import UNAFFILIATED
+
+    with reported(as_json):
+        _check_division(obj, division)
+        found = obj.store().run(
+            UNAFFILIATED,
+            on=_day(on),
+            division=division,
+            level=Level(level) if level else None,
+            type=InstitutionType(type_) if type_ else None,
+            include_unknown=include_unknown,
+        )
+        out = [
+            {
+                "institution": {
+                    "id": u.institution.id, "name": u.institution.name,
+                    "level": u.institution.level.value, "type": u.institution.type.value,
+                    "ownership": u.institution.ownership.value,
+                    "division": u.institution.division,
+                },
+                "reason": u.reason,
+                "obliged": u.obliged,
+                "inactive": [
+                    {"alliance": m.alliance, "role": m.role.value,
+                     "valid_from": m.valid_from and m.valid_from.isoformat(),
+                     "valid_to": m.valid_to and m.valid_to.isoformat()}
+                    for m in u.inactive
+                ],
+            }
+            for u in found
+        ]  # fmt: skip
+        emit(out, as_json, _unaffiliated_text)
+
+
+def _unaffiliated_text(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        f"{r['institution']['id']}  {r['institution']['name']}  {r['institution']['level']} "
+        f"{r['institution']['type']}  {r['reason']}"
+        + (
+            f"  (inactive: {', '.join(m['alliance'] for m in r['inactive'])})"
+            if r["inactive"]
+            else ""
+        )
+        for r in rows
+    ]
+    return "\n".join(lines) or "every obliged institution belongs to an alliance"
+
+
+@cli.command()
+@on_option
+@division_option
+@json_option
+@click.pass_obj
+def coverage(obj: Context, on: datetime | None, division: str | None, as_json: bool) -> None:
+    """Each grid's serving alliances and status (001 §四), summed up per county or district."""
+    from queries.grid_coverage import GRID_COVERAGE
+    from stores.json import to_jsonable
+
+    with reported(as_json):
+        _check_division(obj, division)
+        c = obj.store().run(GRID_COVERAGE, on=_day(on), division=division)
+        out = {
+            "on": c.on.isoformat(),
+            "grids": to_jsonable(c.grids),
+            "areas": [
+                to_jsonable(a)
+                | {"share_covered": a.share_covered, "share_exactly_once": a.share_exactly_once}
+                for a in c.areas
+            ],
+        }
+        emit(out, as_json, _coverage_text)
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _coverage_text(out: dict[str, Any]) -> str:
+    lines = [
+        f"{g['grid']['id']}  {g['grid']['name']}  {g['status']:9} "
+        + ("、".join(a["name"] for a in g["alliances"]) or "—")
+        for g in out["grids"]
+    ]
+    lines += [
+        f"{a['division']}  {a['name']}: {a['grids']} grid(s), {a['uncovered']} uncovered, "
+        f"{a['covered_once']} once, {a['covered_more']} more than once; covered "
+        f"{_share(a['share_covered'])}"
+        for a in out["areas"]
+    ]
+    return "\n".join(lines) or "no grids and no counties or districts"
+
+
+@cli.command()
+@click.option(
+    "--period", required=True, help="A year (2024), quarter (2024-Q1) or month (2024-03)."
+)
+@division_option
+@json_option
+@click.pass_obj
+def kpis(obj: Context, period: str, division: str | None, as_json: bool) -> None:
+    """Referral figures for a period against the caps and targets of each region's policy."""
+    from queries.referral_kpis import REFERRAL_KPIS
+    from stores.json import to_jsonable
+
+    with reported(as_json):
+        _check_division(obj, division)
+        report = obj.store().run(REFERRAL_KPIS, period=period, division=division)
+        emit(to_jsonable(report), as_json, _kpis_text)
+
+
+def _figure(f: dict[str, Any]) -> str:
+    value = "—" if f["value"] is None else f"{f['value']:.1%}"
+    limit = f" {f['bound']} {f['limit']:.0%}" if f["limit"] is not None else ""
+    rule = f"  {f['rule']} [{f['source']}]" if f["rule"] else ""
+    return f"    {f['metric']:34} {value:>7}{limit}  {f['status']}{rule}"
+
+
+def _kpis_text(out: dict[str, Any]) -> str:
+    lines = [f"period {out['period']} (growth against {out['previous']})"]
+    for r in out["regions"]:
+        lines.append(f"{r['region_name']} ({r['policy']}): {r['referrals']} referral(s)")
+        lines += [_figure(f) for f in r["figures"]]
+    for i in out["institutions"]:
+        inst = i["institution"]
+        lines.append(
+            f"{inst['id']}  {inst['name']}: up {i['up_sent']} / down {i['down_sent']} sent, "
+            f"{i['leapfrog']} leapfrog"
+        )
+        lines += [_figure(f) for f in i["figures"]]
+    for j in out["leapfrogs"]:
+        kind = "+".join(
+            k
+            for k, on in (
+                ("skips level", j["skips_level"]),
+                ("leaves alliance", j["leaves_alliance"]),
+            )
+            if on
+        )
+        lines.append(
+            f"leapfrog {j['origin']['name']} → {j['target']['name']} {j['flow']['period']} "
+            f"×{j['flow']['count']}: {kind} [{j['source']}]"
+        )  # fmt: skip
+    return "\n".join(lines)

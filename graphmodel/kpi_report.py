@@ -16,6 +16,7 @@ from graphmodel.kpis import (
     GROWTH,
     GROWTH_LEVELS,
     INSTITUTION_METRICS,
+    NOT_COMPUTABLE,
     NOT_REFERRAL_METRICS,
     REGION_METRICS,
     Figure,
@@ -111,28 +112,16 @@ def region_kpis(rp: RegionPolicy, groups: list[Row], p: Period) -> RegionKpis:
     out_city = sum(g["n"] for g in now if g["located"] and g["in_city"] is False)
     out_prov = sum(g["n"] for g in now if g["located"] and g["in_province"] is False)
     of_located = "among referrals whose receiving institution's division is known"
+    shares = [
+        ("referral_in_region_share", inside, f"received inside {rp.region_name}"),
+        ("referral_out_of_city_share", out_city, "received outside the origin's city"),
+        ("referral_cross_province_share", out_prov, "received outside the origin's province"),
+    ]
     figures = [
-        Figure(
-            "referral_in_region_share",
-            share(inside, located),
-            inside,
-            located,
-            note=f"received inside {rp.region_name}, {of_located}",
-        ),
-        Figure(
-            "referral_out_of_city_share",
-            share(out_city, located),
-            out_city,
-            located,
-            note=f"received outside the origin's city, {of_located}",
-        ),
-        Figure(
-            "referral_cross_province_share",
-            share(out_prov, located),
-            out_prov,
-            located,
-            note=f"received outside the origin's province, {of_located}",
-        ),
+        Figure(m, share(n, located), n, located, note=f"{note}, {of_located}")
+        if located
+        else Figure(m, None, status=NOT_COMPUTABLE, note="no referrals recorded in the period")
+        for m, n, note in shares
     ]
     growth_rules: list[Rule | None] = [r for r in rp.rules if r.params.get("metric") == GROWTH]
     for rule in growth_rules or [None]:
