@@ -1,0 +1,232 @@
+// Chinese by default, English on request (?lang=en, or the header button, remembered).
+// Only the page's own words are translated: names are shown as they were loaded.
+
+export type Lang = "zh" | "en";
+
+const KEY = "alliancegraph.lang";
+
+function initial(): Lang {
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked === "en" || asked === "zh") return asked;
+  return localStorage.getItem(KEY) === "en" ? "en" : "zh";
+}
+
+export let lang: Lang = initial();
+
+export function setLang(next: Lang): void {
+  lang = next;
+  localStorage.setItem(KEY, next);
+  document.documentElement.lang = next === "zh" ? "zh-CN" : "en";
+}
+
+type Words = Record<string, [string, string]>;
+
+const WORDS: Words = {
+  title: ["医联体规划视图", "Medical alliance planner"],
+  asOf: ["日期", "As of"],
+  switchLang: ["English", "中文"],
+  coverage: ["网格覆盖", "Coverage"],
+  graph: ["医联体网络", "Alliance graph"],
+  findings: ["核查结果", "Findings"],
+  route: ["转诊路径", "Route explorer"],
+  loading: ["加载中…", "Loading…"],
+  error: ["出错了", "Something went wrong"],
+  tokenPrompt: ["服务器要求访问令牌（Bearer token）：", "The server asks for an access token (bearer token):"],
+  noData: ["无数据", "No data"],
+  // coverage
+  uncovered: ["未覆盖", "uncovered"],
+  covered: ["单一覆盖", "covered once"],
+  overlap: ["重复覆盖", "covered more than once"],
+  noGrids: ["此数据集没有记录网格：下图只显示行政区划。", "This dataset records no grids: the chart shows the divisions only."],
+  servedBy: ["负责医联体", "Served by"],
+  none: ["无", "none"],
+  gridsCount: ["网格数", "Grids"],
+  division: ["行政区划", "Division"],
+  level: ["级别", "Level"],
+  shareCovered: ["覆盖率", "Share covered"],
+  summary: ["分区汇总", "Summary by division"],
+  map: ["边界地图", "Boundary map"],
+  treemap: ["区划层级", "Division hierarchy"],
+  // graph
+  pickAlliance: ["医联体", "Alliance"],
+  pickDivision: ["或行政区划", "or division"],
+  choose: ["— 请选择 —", "— choose —"],
+  show: ["显示", "Show"],
+  levelsShown: ["显示级别", "Levels shown"],
+  nodes: ["机构", "institutions"],
+  edges: ["连线", "links"],
+  pairing: ["对口帮扶", "counterpart pair"],
+  channelUp: ["上转通道", "channel up"],
+  channelDown: ["下转通道", "channel down"],
+  membership: ["成员关系", "membership"],
+  details: ["机构详情", "Institution"],
+  clickNode: ["点击机构查看详情。", "Click an institution for its details."],
+  alliances: ["所属医联体", "Alliances"],
+  counterparts: ["对口机构", "Counterparts"],
+  channels: ["转诊通道", "Referral channels"],
+  roles: ["转诊职责", "Referral roles"],
+  source: ["来源", "Source"],
+  assumption: ["假设", "Assumption"],
+  type: ["类型", "Type"],
+  ownership: ["举办性质", "Ownership"],
+  namesAlt: ["别名", "Other names"],
+  lead: ["牵头单位", "Lead"],
+  responsible: ["负责人", "responsible"],
+  kind: ["形式", "Kind"],
+  integration: ["紧密程度", "Integration"],
+  large: ["机构较多：先显示上级机构，可按级别展开。", "Many institutions: higher levels first; add levels below."],
+  progressive: ["正在分批加载…", "Loading in batches…"],
+  truncated: ["只显示前 {n} 家机构。", "Only the first {n} institutions are shown."],
+  // findings
+  validatorFindings: ["核查发现", "Validator findings"],
+  unaffiliated: ["未加入医联体的机构", "Unaffiliated institutions"],
+  severity: ["严重程度", "Severity"],
+  rule: ["规则", "Rule"],
+  clause: ["依据条款", "Source clause"],
+  subject: ["对象", "Subject"],
+  message: ["说明", "Message"],
+  reason: ["原因", "Reason"],
+  institution: ["机构", "Institution"],
+  all: ["全部", "all"],
+  search: ["搜索", "Search"],
+  exportCsv: ["导出 CSV", "Export CSV"],
+  rows: ["{n} 行", "{n} rows"],
+  counts: ["错误 {e} · 警告 {w}", "{e} errors · {w} warnings"],
+  // route
+  origin: ["起点机构", "Origin"],
+  condition: ["病种", "Condition"],
+  severe: ["重症", "severe"],
+  direction: ["方向", "Direction"],
+  outOfRegion: ["转往区域外", "out of region"],
+  employeeOf: ["职工所属单位", "Employee of"],
+  readmissionOf: ["再入院（原治疗机构）", "Readmission of"],
+  to: ["目标机构（可选）", "Destination (optional)"],
+  flags: ["特殊情形", "Circumstances"],
+  findRoute: ["查询路径", "Find the route"],
+  allowed: ["允许", "ALLOWED"],
+  notAllowed: ["不允许", "NOT ALLOWED"],
+  hops: ["转诊步骤", "Hops"],
+  destinations: ["可接收机构", "Admissible destinations"],
+  alternatives: ["可选替代", "Alternatives"],
+  policy: ["政策", "Policy"],
+  via: ["途径", "Via"],
+  anyAt: ["任一{level}机构", "any {level} institution"],
+  pickOrigin: ["输入机构名称或编号，从列表中选择。", "Type an institution's name or id and pick it from the list."],
+};
+
+export function t(key: string, vars: Record<string, string | number> = {}): string {
+  const pair = WORDS[key];
+  let text = pair ? pair[lang === "zh" ? 0 : 1] : key;
+  for (const [k, v] of Object.entries(vars)) text = text.replace(`{${k}}`, String(v));
+  return text;
+}
+
+const ENUMS: Record<string, Record<string, [string, string]>> = {
+  level: {
+    TERTIARY: ["三级", "tertiary"],
+    SECONDARY: ["二级", "secondary"],
+    PRIMARY: ["一级/基层", "primary"],
+    UNRATED: ["未定级", "unrated"],
+  },
+  type: {
+    GENERAL: ["综合医院", "general hospital"],
+    TCM: ["中医医院", "TCM hospital"],
+    MATERNAL_CHILD: ["妇幼保健院", "maternal & child health"],
+    PSYCHIATRIC: ["精神卫生机构", "psychiatric"],
+    INFECTIOUS: ["传染病医院", "infectious-disease hospital"],
+    SPECIALTY: ["专科医院", "specialty hospital"],
+    REHABILITATION: ["康复医院", "rehabilitation"],
+    NURSING: ["护理院", "nursing home"],
+    TOWNSHIP_CENTRE: ["乡镇卫生院", "township health centre"],
+    CENTRAL_TOWNSHIP_CENTRE: ["中心卫生院", "central township centre"],
+    COMMUNITY_CENTRE: ["社区卫生服务中心", "community health centre"],
+    COMMUNITY_STATION: ["社区卫生服务站", "community health station"],
+    VILLAGE_CLINIC: ["村卫生室", "village clinic"],
+    STAFF_HOSPITAL: ["职工医院", "staff hospital"],
+    COUNTY_SUBCENTRE: ["县域医疗次中心", "county sub-centre"],
+    INDEPENDENT_LAB: ["独立检验中心", "independent lab"],
+    INDEPENDENT_IMAGING: ["独立影像中心", "independent imaging"],
+    INDEPENDENT_PATHOLOGY: ["独立病理中心", "independent pathology"],
+    DIALYSIS_CENTRE: ["血液透析中心", "dialysis centre"],
+    HOSPITAL: ["医院（类型未注明）", "hospital (type not stated)"],
+  },
+  kind: {
+    URBAN_GROUP: ["城市医疗集团", "urban medical group"],
+    COUNTY_COMMUNITY: ["县域医共体", "county medical community"],
+    URBAN_RURAL: ["城乡医联体", "urban-rural alliance"],
+    SPECIALTY: ["专科联盟", "specialty alliance"],
+    TELEMEDICINE: ["远程医疗协作网", "telemedicine network"],
+    TRUSTEESHIP: ["托管", "trusteeship"],
+  },
+  role: {
+    LEAD: ["牵头单位", "lead"],
+    HUB: ["枢纽", "hub"],
+    BASE: ["基础", "base"],
+    MEMBER: ["成员", "member"],
+    TRUSTEE: ["托管方", "trustee"],
+    MANAGED: ["被托管", "managed"],
+  },
+  divisionLevel: {
+    PROVINCE: ["省", "province"],
+    CITY: ["市", "city"],
+    COUNTY: ["县", "county"],
+    DISTRICT: ["区", "district"],
+    TOWNSHIP: ["乡镇", "township"],
+    STREET: ["街道", "street"],
+    VILLAGE: ["村", "village"],
+  },
+  status: {
+    UNCOVERED: ["未覆盖", "uncovered"],
+    COVERED: ["单一覆盖", "covered once"],
+    OVERLAP: ["重复覆盖", "covered more than once"],
+  },
+  severity: {
+    ERROR: ["错误", "error"],
+    WARNING: ["警告", "warning"],
+    INFO: ["提示", "info"],
+  },
+  reason: {
+    PUBLIC_HOSPITAL: ["二级及以上公立医院", "public hospital, secondary or above"],
+    PUBLIC_PRIMARY: ["政府办基层医疗卫生机构", "government-run primary institution"],
+    OWNERSHIP_UNKNOWN: ["举办性质不详", "ownership not recorded"],
+  },
+  ownership: {
+    PUBLIC: ["公立", "public"],
+    SOCIAL: ["社会办", "social"],
+    UNKNOWN: ["不详", "unknown"],
+  },
+  integration: {
+    TIGHT: ["紧密型", "tight"],
+    LOOSE: ["松散型", "loose"],
+    UNKNOWN: ["不详", "unknown"],
+  },
+  direction: {
+    UP: ["上转", "up"],
+    DOWN: ["下转", "down"],
+  },
+  flag: {
+    EMERGENCY: ["急诊", "emergency"],
+    CRITICAL: ["危重", "critical"],
+    SPECIAL_POPULATION: ["特殊人群", "special population"],
+    INFECTIOUS_NOTIFIABLE: ["法定传染病", "notifiable infectious disease"],
+    AMBULANCE_120: ["120 急救", "120 ambulance"],
+    MASS_CASUALTY: ["群体伤", "mass casualty"],
+    TRAVELLING: ["异地", "travelling"],
+  },
+  referralRole: {
+    FIRST_CONTACT: ["负责首诊", "first contact"],
+    ACCEPTS_REFERRALS: ["接受转诊", "accepts referrals"],
+    HANDLES_OUT_OF_REGION: ["负责外转", "handles out-of-region referrals"],
+  },
+};
+
+/** An enum value's label; values from report fields may come lower-case. */
+export function label(kind: string, value: string | null | undefined): string {
+  if (!value) return "";
+  const pair = ENUMS[kind]?.[value.toUpperCase()];
+  return pair ? pair[lang === "zh" ? 0 : 1] : value;
+}
+
+export function enumValues(kind: string): string[] {
+  return Object.keys(ENUMS[kind] ?? {});
+}

@@ -1,0 +1,142 @@
+// Findings: the validator's findings and the unaffiliated institutions, each a filterable
+// table with the source clause of its rule, exportable to CSV.
+import { clear, csv, download, h } from "../dom";
+import { gql } from "../gql";
+import { label, lang, t } from "../i18n";
+import type { ViewContext } from "../ui";
+
+interface Finding {
+  ruleId: string;
+  severity: string;
+  source: string;
+  subjectKind: string;
+  subjectId: string;
+  subjectName: string;
+  messageZh: string;
+  messageEn: string;
+}
+interface Unaffiliated {
+  reason: string;
+  institution: { id: string; name: string; level: string; type: string; ownership: string; division: { name: string } | null };
+}
+
+const QUERY = `query Findings($on: Date) {
+  validation(on: $on) {
+    on errors warnings
+    findings { ruleId severity source subjectKind subjectId subjectName messageZh messageEn }
+  }
+  unaffiliated(on: $on) {
+    reason
+    institution { id name level type ownership division { name } }
+  }
+}`;
+
+// The rule behind each reason (graphmodel/obligations.py); its clause is read from the
+// validator's own findings when it reports the rule, else these are the catalogue's.
+const REASON_RULE: Record<string, [string, string]> = {
+  public_hospital: ["membership.required", "001 §三; 002 篇七 一"],
+  public_primary: ["membership.required", "001 §三; 002 篇七 一"],
+  ownership_unknown: ["membership.ownership_unknown", "001 §三"],
+};
+
+interface Column<R> {
+  key: string;
+  head: string;
+  value: (r: R) => string;
+}
+
+/** A table with a text filter and select filters, and a CSV export of the rows shown. */
+function filterable<R>(opts: {
+  id: string;
+  title: string;
+  rows: R[];
+  columns: Column<R>[];
+  selects: { key: string; head: string }[];
+  file: string;
+  rowAttrs?: (r: R) => Record<string, string>;
+}): HTMLElement {
+  const { rows, columns } = opts;
+  const tbody = h("tbody");
+  const count = h("span", { class: "muted", "data-testid": `${opts.id}-count` });
+  const search = h("input", { type: "search", placeholder: t("search"), "aria-label": t("search"), "data-filter": "text" });
+  const selects = opts.selects.map(({ key, head }) => {
+    const col = columns.find((c) => c.key === key) as Column<R>;
+    const values = [...new Set(rows.map(col.value))].sort();
+    return {
+      col,
+      el: h("select", { "aria-label": head, "data-filter": key, id: `${opts.id}-${key}` },
+        h("option", { value: "" }, `${head}: ${t("all")}`),
+        ...values.map((v) => h("option", { value: v }, v))),
+    };
+  });
+  let shown: R[] = rows;
+  const apply = () => {
+    const q = search.value.trim().toLowerCase();
+    shown = rows.filter((r) =>
+      selects.every(({ col, el }) => !el.value || col.value(r) === el.value) &&
+      (!q || columns.some((c) => c.value(r).toLowerCase().includes(q))));
+    clear(tbody);
+    for (const r of shown) tbody.append(h("tr", opts.rowAttrs?.(r) ?? {}, ...columns.map((c) => h("td", { "data-col": c.key }, c.value(r)))));
+    if (!shown.length) tbody.append(h("tr", {}, h("td", { colspan: columns.length, class: "muted" }, t("noData"))));
+    count.textContent = t("rows", { n: shown.length });
+    table.dataset.rows = String(shown.length);
+  };
+  search.addEventListener("input", apply);
+  for (const s of selects) s.el.addEventListener("change", apply);
+  const exportCsv = () => download(opts.file, csv([columns.map((c) => c.head), ...shown.map((r) => columns.map((c) => c.value(r)))]));
+  const table = h("table", { class: "data", id: opts.id },
+    h("thead", {}, h("tr", {}, ...columns.map((c) => h("th", {}, c.head)))), tbody);
+  apply();
+  return h("section", { class: "panel" },
+    h("h2", {}, opts.title, " ", count),
+    h("div", { class: "filters" }, search, ...selects.map((s) => s.el),
+      h("button", { type: "button", onclick: exportCsv, "data-export": opts.id }, t("exportCsv"))),
+    h("div", { class: "scroll" }, table));
+}
+
+export async function renderFindings(root: HTMLElement, ctx: ViewContext): Promise<void> {
+  const data = await gql<{ validation: { on: string; errors: number; warnings: number; findings: Finding[] }; unaffiliated: Unaffiliated[] }>(QUERY, { on: ctx.on });
+  if (!ctx.current()) return;
+  const { validation, unaffiliated } = data;
+  const clauseOf = new Map(validation.findings.map((f) => [f.ruleId, f.source]));
+  const day = validation.on;
+  root.append(h("p", { class: "summary", "data-testid": "finding-counts" },
+    `${t("asOf")} ${day} · `, t("counts", { e: validation.errors, w: validation.warnings })));
+  root.append(filterable<Finding>({
+    id: "findings-table",
+    title: t("validatorFindings"),
+    rows: validation.findings,
+    file: `findings-${day}.csv`,
+    selects: [{ key: "severity", head: t("severity") }, { key: "rule", head: t("rule") }, { key: "kind", head: t("subject") }],
+    rowAttrs: (f) => ({ "data-rule": f.ruleId, "data-severity": f.severity.toLowerCase() }),
+    columns: [
+      { key: "severity", head: t("severity"), value: (f) => label("severity", f.severity) },
+      { key: "rule", head: t("rule"), value: (f) => f.ruleId },
+      { key: "clause", head: t("clause"), value: (f) => f.source },
+      { key: "kind", head: t("subject"), value: (f) => f.subjectKind },
+      { key: "name", head: t("institution"), value: (f) => f.subjectName },
+      { key: "id", head: "id", value: (f) => f.subjectId },
+      { key: "message", head: t("message"), value: (f) => (lang === "zh" ? f.messageZh : f.messageEn) },
+    ],
+  }));
+  const ruleOf = (u: Unaffiliated) => REASON_RULE[u.reason.toLowerCase()] ?? ["", ""];
+  root.append(filterable<Unaffiliated>({
+    id: "unaffiliated-table",
+    title: t("unaffiliated"),
+    rows: unaffiliated,
+    file: `unaffiliated-${day}.csv`,
+    selects: [{ key: "reason", head: t("reason") }, { key: "level", head: t("level") }, { key: "type", head: t("type") }],
+    rowAttrs: (u) => ({ "data-institution": u.institution.id, "data-reason": u.reason.toLowerCase() }),
+    columns: [
+      { key: "name", head: t("institution"), value: (u) => u.institution.name },
+      { key: "id", head: "id", value: (u) => u.institution.id },
+      { key: "level", head: t("level"), value: (u) => label("level", u.institution.level) },
+      { key: "type", head: t("type"), value: (u) => label("type", u.institution.type) },
+      { key: "ownership", head: t("ownership"), value: (u) => label("ownership", u.institution.ownership) },
+      { key: "division", head: t("division"), value: (u) => u.institution.division?.name ?? "" },
+      { key: "reason", head: t("reason"), value: (u) => label("reason", u.reason) },
+      { key: "rule", head: t("rule"), value: (u) => ruleOf(u)[0] },
+      { key: "clause", head: t("clause"), value: (u) => clauseOf.get(ruleOf(u)[0]) ?? ruleOf(u)[1] },
+    ],
+  }));
+}
