@@ -26,6 +26,7 @@ from api.auth import role_for
 from api.context import Context
 from api.errors import coded
 from api.schema import build_schema
+from api.static_page import planner_page
 from graphmodel.errors import AllianceGraphError
 from graphmodel.settings import Settings
 from graphmodel.store import Store
@@ -112,6 +113,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         Route("/graphql", _Asgi(graphql_endpoint), methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        planner_page(),  # the planner's page at `/`, last: it must not shadow the API
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 
