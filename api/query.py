@@ -18,15 +18,25 @@ from api.types.enums import (
     Ownership,
 )
 from api.types.nodes import Alliance, Counterpart, Division, Institution
+from api.types.reports import (
+    GridCoverageReport,
+    KpiReport,
+    UnaffiliatedInstitution,
+    ValidationReport,
+)
 from api.types.route import Route, RouteInput
 from graphmodel.enums import Severity
 from graphmodel.routing import RouteRequest
 from queries.alliance_list import ALLIANCE, ALLIANCE_LIST, AllianceFilter
 from queries.counterparts import COUNTERPARTS
 from queries.division_lookup import DIVISIONS, ROOT_DIVISIONS
+from queries.grid_coverage import GRID_COVERAGE
 from queries.institution_list import INSTITUTION_LIST, InstitutionFilter
+from queries.referral_kpis import REFERRAL_KPIS
 from queries.referral_route import REFERRAL_ROUTE
 from queries.resolve import resolve_institution
+from queries.unaffiliated import UNAFFILIATED
+from queries.validation import VALIDATION
 
 
 @strawberry.input(description="Every given field must match; names match in either script")
@@ -99,6 +109,37 @@ class Query:
     async def division(self, info: Info[Context, None], code: str) -> Division | None:
         found = await info.context.run(DIVISIONS, ids=[code])
         return Division.from_domain(found[0]) if found else None
+
+    @strawberry.field(description="Every validator finding on a date (default today)")
+    async def validation(self, info: Info[Context, None], on: date | None = None
+                         ) -> ValidationReport:  # fmt: skip
+        return ValidationReport.from_domain(await info.context.run(VALIDATION, on=on))
+
+    @strawberry.field(description="Institutions obliged to join an alliance that belong to none")
+    async def unaffiliated(
+        self,
+        info: Info[Context, None],
+        on: date | None = None,
+        division: str | None = None,
+        level: Level | None = None,
+        type: InstitutionType | None = None,
+        include_unknown: bool = False,
+    ) -> list[UnaffiliatedInstitution]:
+        found = await info.context.run(UNAFFILIATED, on=on, division=division, level=level,
+                                       type=type, include_unknown=include_unknown)  # fmt: skip
+        return [UnaffiliatedInstitution.from_domain(u) for u in found]
+
+    @strawberry.field(description="Each grid's serving alliances and status, with summaries")
+    async def grid_coverage(self, info: Info[Context, None], on: date | None = None,
+                            division: str | None = None) -> GridCoverageReport:  # fmt: skip
+        found = await info.context.run(GRID_COVERAGE, on=on, division=division)
+        return GridCoverageReport.from_domain(found)
+
+    @strawberry.field(description="Referral figures for a period against the policies' caps")
+    async def referral_kpis(self, info: Info[Context, None], period: str,
+                            division: str | None = None) -> KpiReport:  # fmt: skip
+        found = await info.context.run(REFERRAL_KPIS, period=period, division=division)
+        return KpiReport.from_domain(found)
 
     @strawberry.field(description="Divisions without a parent: where a hierarchy starts")
     async def root_divisions(self, info: Info[Context, None]) -> list[Division]:

@@ -1,0 +1,73 @@
+"""The validators' reports over GraphQL say what the named queries say, on both stores."""
+
+from __future__ import annotations
+
+from graphmodel.alliance import Alliance, Service
+from graphmodel.dataset import Dataset
+from graphmodel.division import Division, Grid
+from graphmodel.enums import AllianceKind, DivisionLevel, Integration, Level
+from graphmodel.store import Store
+from queries.referral_kpis import REFERRAL_KPIS
+from queries.unaffiliated import UNAFFILIATED
+from queries.validation import VALIDATION
+from stores.memory import MemoryStore
+from tests.api.conftest import Api, make_api
+
+
+def test_validation_lists_the_same_findings(api: Api, store: Store) -> None:
+    data = api.data("""{ validation { errors warnings infos
+      findings { ruleId severity source subjectKind subjectId messageZh messageEn } } }""")
+    report = store.run(VALIDATION)
+    got = data["validation"]
+    assert (got["errors"], got["warnings"], got["infos"]) == (
+        report.counts["error"], report.counts["warning"], report.counts["info"])  # fmt: skip
+    assert [(f["ruleId"], f["subjectId"], f["source"]) for f in got["findings"]] == [
+        (f.rule, f.subject, f.source) for f in report.findings
+    ]
+    assert got["findings"] and all(f["messageZh"] and f["messageEn"] for f in got["findings"])
+
+
+def test_unaffiliated_filters(api: Api, store: Store) -> None:
+    q = """query($level: Level) { unaffiliated(level: $level) { reason institution { id } } }"""
+    got = api.data(q, {"level": "SECONDARY"})["unaffiliated"]
+    expected = store.run(UNAFFILIATED, level=Level.SECONDARY)
+    assert [g["institution"]["id"] for g in got] == [u.institution.id for u in expected]
+
+
+def test_referral_kpis_for_a_period(api: Api, store: Store) -> None:
+    got = api.data("""{ referralKpis(period: "2024") { period previous
+      regions { policy figures { metric status source } } } }""")["referralKpis"]
+    report = store.run(REFERRAL_KPIS, period="2024")
+    assert (got["period"], got["previous"]) == (report.period, report.previous)
+    assert [r["policy"] for r in got["regions"]] == [r.policy for r in report.regions]
+
+
+def gridded() -> Dataset:
+    t = "test data"
+    county = Division(id="g-county", name="某县", level=DivisionLevel.COUNTY, assumption=t)
+    grids = tuple(Grid(id=f"g-{k}", name=f"{k}号网格", division="g-county", assumption=t)
+                  for k in range(3))  # fmt: skip
+    alliances = tuple(
+        Alliance(id=f"g-a{k}", name=f"医共体{k}", kind=AllianceKind.COUNTY_COMMUNITY,
+                 integration=Integration.TIGHT, assumption=t)
+        for k in range(2)
+    )  # fmt: skip
+    services = (
+        Service(alliance="g-a0", grid="g-1", assumption=t),
+        Service(alliance="g-a0", grid="g-2", assumption=t),
+        Service(alliance="g-a1", grid="g-2", assumption=t),
+    )
+    return Dataset(id="g", divisions=(county,), grids=grids, alliances=alliances,
+                   services=services)  # fmt: skip
+
+
+def test_grid_coverage_statuses_and_area_summary() -> None:
+    for api in make_api(MemoryStore(gridded())):
+        got = api.data("""{ gridCoverage { grids { grid { id } status alliances { id } }
+          areas { division grids uncovered coveredOnce coveredMore shareCovered } } }""")
+    coverage = got["gridCoverage"]
+    assert {g["grid"]["id"]: g["status"] for g in coverage["grids"]} == {
+        "g-0": "uncovered", "g-1": "covered", "g-2": "overlap"}  # fmt: skip
+    assert coverage["areas"] == [{"division": "g-county", "grids": 3, "uncovered": 1,
+                                  "coveredOnce": 1, "coveredMore": 1,
+                                  "shareCovered": 2 / 3}]  # fmt: skip
