@@ -13,6 +13,7 @@ from graphmodel.store import Store
 from queries.validation import VALIDATION, ValidationReport
 from stores.neo4j import Neo4jStore
 from tests.queries.reports_data import ON, compliant, store_fixture
+from tests.queries.test_obligation_checks import BROKEN, urban_group_led_by_secondary
 
 make_store = store_fixture()
 MakeStore = Callable[[Dataset], Store]
@@ -53,6 +54,23 @@ def test_findings_of_every_family_sorted_errors_first(make_store: MakeStore) -> 
         ("info", "membership.ownership_unknown", "who"),
     ]
     assert report.has_errors
+
+
+def test_a_network_breaking_every_rule_at_once_finds_every_rule(make_store: MakeStore) -> None:
+    b = compliant()
+    for change, _, _ in BROKEN:
+        if change is not urban_group_led_by_secondary:  # both add `ug2`; added apart below
+            b = change(b)
+    b.alliance("ug3", "urban_group").member("district-hosp", "ug3", "lead")
+    b.institution("lonely", "secondary", "general", "city")
+    b.institution("who", "primary", "hospital", "city", ownership="unknown")
+    b.division("county2", "county", "city").grid("g4", "t2").serves("ug", "g1")
+    b.institution("chc-t2", "primary", "community_centre", "t2").member("chc-t2", "ug")
+    b.alliance("dated", "specialty", valid_from=date(2020, 1, 1)).member("chc", "dated", "lead")
+    b.pair("cc", "county-hosp", "chc").channel("chc", "county-hosp", "cc")
+    b.alliance("left", "specialty").member("chc", "left", "lead", valid_to=date(2020, 1, 1))
+    report = validation(make_store(b.dataset()))
+    assert {f.rule for f in report.findings} == set(CATALOGUE)
 
 
 def test_every_finding_cites_its_catalogue_entry(store: Store) -> None:
