@@ -84,6 +84,7 @@ const WORDS: Words = {
   rule: ["规则", "Rule"],
   clause: ["依据条款", "Source clause"],
   subject: ["对象", "Subject"],
+  subjectKind: ["对象类型", "Kind"],
   message: ["说明", "Message"],
   reason: ["原因", "Reason"],
   institution: ["机构", "Institution"],
@@ -91,7 +92,7 @@ const WORDS: Words = {
   search: ["搜索", "Search"],
   exportCsv: ["导出 CSV", "Export CSV"],
   rows: ["{n} 行", "{n} rows"],
-  counts: ["错误 {e} · 警告 {w}", "{e} errors · {w} warnings"],
+  counts: ["错误 {e} · 警告 {w} · 提示 {i}", "{e} errors · {w} warnings · {i} notes"],
   // route
   origin: ["起点机构", "Origin"],
   condition: ["病种", "Condition"],
@@ -184,6 +185,12 @@ const ENUMS: Record<string, Record<string, [string, string]>> = {
     ERROR: ["错误", "error"],
     WARNING: ["警告", "warning"],
     INFO: ["提示", "info"],
+  },
+  subjectKind: {
+    INSTITUTION: ["机构", "institution"],
+    ALLIANCE: ["医联体", "alliance"],
+    GRID: ["网格", "grid"],
+    DIVISION: ["行政区划", "division"],
   },
   reason: {
     PUBLIC_HOSPITAL: ["二级及以上公立医院", "public hospital, secondary or above"],

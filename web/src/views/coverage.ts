@@ -32,7 +32,7 @@ interface Area {
   uncovered: number;
   coveredOnce: number;
   coveredMore: number;
-  shareCovered: number;
+  shareCovered: number | null;
 }
 
 const DIV = "code name level";
@@ -130,7 +130,7 @@ function tooltip(node: TreeNode, areas: Map<string, Area>): string {
   const c = node.counts ?? { uncovered: 0, covered: 0, overlap: 0 };
   const total = c.uncovered + c.covered + c.overlap;
   const area = areas.get(node.id.replace(/^division:/, ""));
-  const share = area ? area.shareCovered : total ? (c.covered + c.overlap) / total : 0;
+  const share = area?.shareCovered ?? (total ? (c.covered + c.overlap) / total : 0);
   const lines = [
     `<b>${esc(node.name)}</b> <span class="muted">${esc(label("divisionLevel", node.level))}</span>`,
     `${esc(t("gridsCount"))}: ${total}`,
@@ -168,7 +168,7 @@ export async function renderCoverage(root: HTMLElement, ctx: ViewContext): Promi
         h("i", { class: "swatch", style: `background:${STATUS_COLOURS[s]}` }), `${t(s)} ${totals[s]}`),
     ),
   );
-  const chartEl = h("div", { class: "chart tall", id: "coverage-chart", "data-grids": grids.length, "data-leaves": countLeaves(nodes) });
+  const chartEl = h("div", { class: "chart", id: "coverage-chart", "data-grids": grids.length, "data-leaves": countLeaves(nodes) });
   const mapEl = h("div", { class: "chart", id: "coverage-map", hidden: true });
   root.append(
     h("section", { class: "panel" },
@@ -224,7 +224,7 @@ function summaryTable(areas: Area[]): HTMLElement {
       h("td", { class: "num" }, String(a.uncovered)),
       h("td", { class: "num" }, String(a.coveredOnce)),
       h("td", { class: "num" }, String(a.coveredMore)),
-      h("td", { class: "num" }, a.grids ? pct(a.shareCovered) : "—"),
+      h("td", { class: "num" }, a.shareCovered === null ? "—" : pct(a.shareCovered)),
     ),
   );
   return h("section", { class: "panel" },
@@ -283,7 +283,7 @@ async function renderMap(root: HTMLElement, mapEl: HTMLElement, grids: GridStatu
         map: "alliancegraph",
         roam: true,
         data,
-        label: { show: true, formatter: (p: { data?: { label: string } }) => p.data?.label ?? "", fontSize: 11 },
+        label: { show: true, formatter: (p: { data?: { label: string } }) => p.data?.label ?? "", fontSize: 12, color: "#fff", textBorderColor: "rgba(0,0,0,0.45)", textBorderWidth: 2 },
         itemStyle: { borderColor: "#fff", borderWidth: 1 },
         emphasis: { label: { show: true }, itemStyle: { areaColor: undefined, borderColor: "#222", borderWidth: 2 } },
         select: { disabled: true },

@@ -22,10 +22,10 @@ interface Unaffiliated {
 
 const QUERY = `query Findings($on: Date) {
   validation(on: $on) {
-    on errors warnings
+    on errors warnings infos
     findings { ruleId severity source subjectKind subjectId subjectName messageZh messageEn }
   }
-  unaffiliated(on: $on) {
+  unaffiliated(on: $on, includeUnknown: true) {
     reason
     institution { id name level type ownership division { name } }
   }
@@ -95,26 +95,26 @@ function filterable<R>(opts: {
 }
 
 export async function renderFindings(root: HTMLElement, ctx: ViewContext): Promise<void> {
-  const data = await gql<{ validation: { on: string; errors: number; warnings: number; findings: Finding[] }; unaffiliated: Unaffiliated[] }>(QUERY, { on: ctx.on });
+  const data = await gql<{ validation: { on: string; errors: number; warnings: number; infos: number; findings: Finding[] }; unaffiliated: Unaffiliated[] }>(QUERY, { on: ctx.on });
   if (!ctx.current()) return;
   const { validation, unaffiliated } = data;
   const clauseOf = new Map(validation.findings.map((f) => [f.ruleId, f.source]));
   const day = validation.on;
   root.append(h("p", { class: "summary", "data-testid": "finding-counts" },
-    `${t("asOf")} ${day} · `, t("counts", { e: validation.errors, w: validation.warnings })));
+    `${t("asOf")} ${day} · `, t("counts", { e: validation.errors, w: validation.warnings, i: validation.infos })));
   root.append(filterable<Finding>({
     id: "findings-table",
     title: t("validatorFindings"),
     rows: validation.findings,
     file: `findings-${day}.csv`,
-    selects: [{ key: "severity", head: t("severity") }, { key: "rule", head: t("rule") }, { key: "kind", head: t("subject") }],
+    selects: [{ key: "severity", head: t("severity") }, { key: "rule", head: t("rule") }, { key: "kind", head: t("subjectKind") }],
     rowAttrs: (f) => ({ "data-rule": f.ruleId, "data-severity": f.severity.toLowerCase() }),
     columns: [
       { key: "severity", head: t("severity"), value: (f) => label("severity", f.severity) },
       { key: "rule", head: t("rule"), value: (f) => f.ruleId },
       { key: "clause", head: t("clause"), value: (f) => f.source },
-      { key: "kind", head: t("subject"), value: (f) => f.subjectKind },
-      { key: "name", head: t("institution"), value: (f) => f.subjectName },
+      { key: "kind", head: t("subjectKind"), value: (f) => label("subjectKind", f.subjectKind) },
+      { key: "name", head: t("subject"), value: (f) => f.subjectName },
       { key: "id", head: "id", value: (f) => f.subjectId },
       { key: "message", head: t("message"), value: (f) => (lang === "zh" ? f.messageZh : f.messageEn) },
     ],

@@ -124,8 +124,11 @@ export class Network {
     for (const e of this.edges.values()) {
       if (e.kind !== "up" && e.kind !== "down") uppers.set(e.target, [...(uppers.get(e.target) ?? []), e.source]);
     }
+    // A long row wraps into lines (in order, so the villages of one township stay together),
+    // keeping the drawing about as wide as it is tall.
     const pos = new Map<string, [number, number]>();
-    const width = Math.max(...[...rows.values()].map((r) => r.length), 1);
+    const perLine = Math.max(12, Math.ceil(Math.sqrt(this.nodes.size) * 2));
+    const width = Math.min(perLine, Math.max(...[...rows.values()].map((r) => r.length), 1));
     let y = 0;
     for (const r of [...rows.keys()].sort((a, b) => a - b)) {
       const ids = rows.get(r) ?? [];
@@ -134,9 +137,13 @@ export class Network {
         return ups.length ? ups.reduce((a, b) => a + b, 0) / ups.length : Number.MAX_SAFE_INTEGER;
       };
       ids.sort((a, b) => key(a) - key(b) || (this.nodes.get(a)?.name ?? "").localeCompare(this.nodes.get(b)?.name ?? ""));
-      const step = (width * 100) / (ids.length + 1);
-      ids.forEach((id, i) => pos.set(id, [step * (i + 1), y]));
-      y += 160;
+      for (let start = 0; start < ids.length; start += perLine) {
+        const line = ids.slice(start, start + perLine);
+        const step = (width * 100) / (line.length + 1);
+        line.forEach((id, i) => pos.set(id, [step * (i + 1), y]));
+        y += 110;
+      }
+      y += 200;
     }
     return pos;
   }
