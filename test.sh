@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 EXTRAS=test source scripts/venv.sh
 
+# The planner's page: Debian's Chromium and a CJK font for the browser tests (tests/web),
+# then the page itself (npm ci + build, skipped when up to date).
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei) >/tmp/alliancegraph-apt.log 2>&1 \
+        || { cat /tmp/alliancegraph-apt.log >&2; exit 1; }
+fi
+bash scripts/web.sh
+
 export PYTHON="$PWD/.venv/bin/python"
 started_here=0
 if ! bash scripts/neo4j.sh status >/dev/null 2>&1; then
