@@ -19,7 +19,6 @@ import pytest
 from tests.web.conftest import Server, option
 
 TOWNSHIPS, VILLAGES = 30, 12
-SHOTS = Path("/tmp")
 A = "test data for the planner's page at county scale"
 
 
@@ -108,7 +107,6 @@ def test_county_alliance_is_drawn_by_level(county_server: Server, open_view: Any
         .dispatchAction({type: 'legendSelect', name: '一级/基层'})""")
     assert page.evaluate("() => document.readyState") == "complete"  # the page still answers
     assert seconds < 20, f"{INSTITUTIONS} institutions took {seconds:.1f}s"
-    page.screenshot(path=str(SHOTS / "county-graph.png"))
 
 
 def test_county_division_arrives_page_by_page(county_server: Server, open_view: Any) -> None:
