@@ -40,10 +40,11 @@ class MemoryGraph:
 
     def get(self, label: Label, ident: str) -> Any:
         """The domain object, or None."""
-        return self.by_label[label.value].get(ident)
+        # .get on the outer dict too: indexing the defaultdict would add an empty label.
+        return self.by_label.get(label.value, {}).get(ident)
 
     def all(self, label: Label) -> Iterator[Any]:
-        return iter(self.by_label[label.value].values())
+        return iter(self.by_label.get(label.value, {}).values())
 
     def out(self, node: NodeKey, rel: Rel) -> Iterator[tuple[NodeKey, Any]]:
         """(target, edge object) for each outgoing edge of type `rel`."""
@@ -145,7 +146,8 @@ class MemoryStore:
     def stats(self) -> dict[str, int]:
         counts: Counter[str] = Counter()
         for label, items in self.graph.by_label.items():
-            counts[label] += len(items)
+            if items:
+                counts[label] += len(items)
         for _, _, data in self.graph.g.edges(data=True):
             counts[data["type"].value] += 1
         return dict(counts)
