@@ -197,6 +197,33 @@ def test_alliance_graph_draws_referral_channels(samples_server: Server, open_vie
     assert set(jianghai["notes"]) == {"脑科中心", "骨科"}
 
 
+def test_county_community_hub_base_and_both_channels(
+    gridded_server: Server, open_view: Any
+) -> None:
+    page = open_view(gridded_server, "graph?alliance=testgrid-community")
+    page.wait_for_selector("#graph-chart[data-ready='true']")
+    series = option(page, "graph")["series"][0]
+    roles = {n["id"]: n["role"] for n in series["data"]}
+    assert roles == {
+        "testgrid-county-people": "LEAD", "testgrid-east-thc": "HUB", "testgrid-west-thc": "HUB",
+        "testgrid-north-thc": "HUB", "testgrid-east-village": "BASE",
+    }  # fmt: skip
+    size = {n["id"]: n["symbolSize"] for n in series["data"]}
+    assert (
+        size["testgrid-county-people"] > size["testgrid-east-thc"] > size["testgrid-east-village"]
+    )
+    channels = {e["kind"]: e for e in series["links"] if e["kind"] in ("up", "down")}
+    assert (channels["up"]["source"], channels["up"]["target"]) == (
+        "testgrid-east-thc", "testgrid-county-people",
+    )  # fmt: skip
+    assert (channels["down"]["source"], channels["down"]["target"]) == (
+        "testgrid-county-people", "testgrid-east-thc",
+    )  # fmt: skip
+    # Drawn apart: the same curveness in opposite directions bends to opposite sides.
+    assert channels["up"]["lineStyle"]["curveness"] == channels["down"]["lineStyle"]["curveness"]
+    assert channels["up"]["lineStyle"]["color"] != channels["down"]["lineStyle"]["color"]
+
+
 def test_division_graph_loads_its_institutions(samples_server: Server, open_view: Any) -> None:
     page = open_view(samples_server, "graph?division=linkou-county")
     page.wait_for_selector("#graph-chart[data-ready='true']")
@@ -337,3 +364,27 @@ def test_gridded_dataset_is_marked_as_test_data() -> None:
         with table.open(encoding="utf-8") as f:
             for row in csv.DictReader(f):
                 assert row["assumption"] == "test data for the coverage view", (table.name, row)
+
+
+@pytest.mark.neo4j
+def test_coverage_on_neo4j(neo4j_clean: Any, built: Path, open_view: Any) -> None:
+    """tests/web/gridded loaded into Neo4j (which the next sample test reloads)."""
+    from loaders.folder import load_dataset
+    from tests.conftest import neo4j_settings
+
+    neo4j_clean.load(load_dataset(GRIDDED))
+    s = neo4j_settings()
+    env = {"NEO4J_URI": s.neo4j_uri or "", "NEO4J_USER": s.neo4j_user,
+           "NEO4J_PASSWORD": s.neo4j_password}  # fmt: skip
+    server = Server([], env=env)
+    try:
+        page = open_view(server, "coverage")
+        page.wait_for_selector("#coverage-chart[data-ready='true']")
+        drawn = leaves(option(page, "coverage")["series"][0]["data"])
+        colours = {n["id"]: n["itemStyle"]["color"] for n in drawn}
+        assert colours["grid:testgrid-g-west"] == STATUS_COLOURS["overlap"]
+        assert colours["grid:testgrid-g-south"] == STATUS_COLOURS["uncovered"]
+        assert colours["grid:testgrid-g-north"] == STATUS_COLOURS["covered"]
+        assert len(colours) == 6
+    finally:
+        server.stop()

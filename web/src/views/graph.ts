@@ -181,7 +181,8 @@ function option(net: Network, title: string, hiddenLevels: Set<string>) {
       color: EDGE_COLOURS[e.kind],
       width: e.kind === "membership" ? 1 : 2,
       type: e.kind === "pairing" ? "solid" : e.kind === "membership" ? "dotted" : "dashed",
-      curveness: e.kind === "up" ? 0.25 : e.kind === "down" ? -0.25 : 0,
+      // Same sign both ways: a channel up and one down between two institutions curve apart.
+      curveness: e.kind === "up" || e.kind === "down" ? 0.25 : 0,
     },
     symbol: e.kind === "membership" ? ["none", "none"] : ["none", "arrow"],
   }));
