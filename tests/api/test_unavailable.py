@@ -7,6 +7,7 @@ does not disturb the rest of the suite.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,13 +22,23 @@ from tests.api.conftest import make_api
 from tests.conftest import neo4j_settings
 
 ROOT = Path(__file__).parents[2]
-PORT = "17699"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+PORT = str(free_port())
 
 
 def server(command: str, state: Path) -> None:
     env = {**os.environ, "NEO4J_TEST_PORT": PORT, "NEO4J_TEST_STATE_DIR": str(state)}
-    subprocess.run(["bash", str(ROOT / "scripts" / "neo4j.sh"), command], env=env, check=True,
-                   capture_output=True, timeout=300)  # fmt: skip
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "neo4j.sh"), command], env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, f"neo4j.sh {command} failed:\n{done.stdout}\n{done.stderr}"
 
 
 @pytest.fixture

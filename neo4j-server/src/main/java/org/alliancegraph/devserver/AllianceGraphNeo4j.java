@@ -2,6 +2,7 @@ package org.alliancegraph.devserver;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,8 +114,11 @@ public final class AllianceGraphNeo4j {
     }
 
     private static void checkPortFree(String host, int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+        // Reuse must be set before binding, or a just-stopped server's TIME_WAIT sockets
+        // make a restart on the same port fail.
+        try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(host), port), 1);
         } catch (IOException e) {
             fail(3, "cannot bind " + host + ":" + port + " (port in use?): " + e.getMessage(), null);
         }
