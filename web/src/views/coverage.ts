@@ -231,7 +231,7 @@ function summaryTable(areas: Area[]): HTMLElement {
     h("h2", {}, t("summary")),
     h("table", { class: "data", id: "coverage-summary" },
       h("thead", {}, h("tr", {},
-        ...[t("division"), t("level"), t("gridsCount"), t("uncovered"), t("covered"), t("overlap"), t("shareCovered")].map((c) => h("th", {}, c)))),
+        ...[t("division"), t("level"), t("gridsCount"), t("uncovered"), t("covered"), t("overlap"), t("shareCovered")].map((c, i) => h("th", { class: i >= 2 ? "num" : "" }, c)))),
       h("tbody", {}, ...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 7 }, t("noData")))])),
     ),
   );
