@@ -26,7 +26,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "api" / "static"
 GRIDDED = Path(__file__).parent / "gridded"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Screenshots go to build/screenshots; with ALLIANCEGRAPH_UPDATE_SCREENSHOTS=1 they refresh
+# the committed ones in docs/screenshots that the README shows (a test run must not leave
+# the work tree changed).
+SCREENSHOTS = ROOT / (
+    "docs/screenshots" if os.environ.get("ALLIANCEGRAPH_UPDATE_SCREENSHOTS") == "1"
+    else "build/screenshots"
+)  # fmt: skip
 CHROMIUM = os.environ.get("ALLIANCEGRAPH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

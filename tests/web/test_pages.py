@@ -3,7 +3,8 @@
 Coverage runs on tests/web/gridded (the bundled samples hold no grids); the other views on
 the bundled samples. Each test checks what was drawn, through the ECharts option the page
 set (`window.alliancegraph.chart(name).getOption()`) or the data-* attributes it wrote,
-and the main views leave a screenshot in docs/screenshots/ for the README.
+and the main views leave a screenshot in build/screenshots/ (docs/screenshots/, shown in the
+README, with ALLIANCEGRAPH_UPDATE_SCREENSHOTS=1).
 """
 
 from __future__ import annotations
