@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import date
 
 import strawberry
@@ -28,6 +29,7 @@ from api.types.route import Route, RouteInput
 from graphmodel.enums import Severity
 from graphmodel.routing import RouteRequest
 from queries.alliance_list import ALLIANCE, ALLIANCE_LIST, AllianceFilter
+from queries.boundaries import BOUNDARIES
 from queries.counterparts import COUNTERPARTS
 from queries.division_lookup import DIVISIONS, ROOT_DIVISIONS
 from queries.grid_coverage import GRID_COVERAGE
@@ -140,6 +142,24 @@ class Query:
                             division: str | None = None) -> KpiReport:  # fmt: skip
         found = await info.context.run(REFERRAL_KPIS, period=period, division=division)
         return KpiReport.from_domain(found)
+
+    @strawberry.field(
+        description="GeoJSON FeatureCollection (as text) of the grid and division outlines "
+        "the data holds, each feature's properties.id a grid id or division code; null if none"
+    )
+    async def boundaries(self, info: Info[Context, None], division: str | None = None
+                         ) -> str | None:  # fmt: skip
+        found = await info.context.run(BOUNDARIES, division=division)
+        if not found:
+            return None
+        features = [
+            {"type": "Feature", "geometry": json.loads(b.geometry),
+             "properties": {"id": b.id, "kind": b.kind, "source": b.source,
+                            "assumption": b.assumption}}
+            for b in found
+        ]  # fmt: skip
+        return json.dumps({"type": "FeatureCollection", "features": features},
+                          ensure_ascii=False)  # fmt: skip
 
     @strawberry.field(description="Divisions without a parent: where a hierarchy starts")
     async def root_divisions(self, info: Info[Context, None]) -> list[Division]:

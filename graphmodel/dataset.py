@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 
 from graphmodel.alliance import Alliance, Membership, Service
 from graphmodel.counterpart import Pairing
-from graphmodel.division import Division, Grid
+from graphmodel.division import Boundary, Division, Grid
 from graphmodel.institution import Institution
 from graphmodel.policy import Policy
 from graphmodel.referral import Channel, ReferralFlow
@@ -37,6 +37,7 @@ class Dataset:
     channels: tuple[Channel, ...] = ()
     referrals: tuple[ReferralFlow, ...] = ()
     policies: tuple[Policy, ...] = ()
+    boundaries: tuple[Boundary, ...] = ()
     parts: tuple[str, ...] = field(default=())
 
     def counts(self) -> dict[str, int]:
@@ -87,6 +88,7 @@ def merge(datasets: list[Dataset], merged_id: str = "all") -> Dataset:
             "channels",
             "referrals",
             "policies",
+            "boundaries",
         }
     }
     return Dataset(

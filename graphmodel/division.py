@@ -20,6 +20,15 @@ class Division(Provenance):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Boundary(Provenance):
+    """The outline of a grid or division: a GeoJSON geometry (Polygon or MultiPolygon)."""
+
+    id: str  # the grid's or division's id
+    kind: str  # "grid" or "division"
+    geometry: str  # GeoJSON geometry, as JSON text
+
+
+@dataclass(frozen=True, kw_only=True)
 class Grid(Provenance):
     """A service grid: each is served by exactly one urban group or county community (001 §三)."""
 

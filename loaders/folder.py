@@ -38,6 +38,8 @@ from graphmodel.errors import InvalidInputError, Problem
 from graphmodel.institution import Institution, RoleGrant
 from graphmodel.policy import ConditionCategory, Policy, Rule, RuleMatch
 from graphmodel.referral import Channel, ReferralFlow
+from loaders.boundaries import FILE as BOUNDARIES_FILE
+from loaders.boundaries import read_boundaries
 from loaders.schema import ORDER, REQUIRED_TABLES, TABLES, Column, ColumnError
 from loaders.tables import EXTRA, Row, find_table
 
@@ -180,6 +182,12 @@ def load_dataset(folder: Path, *, existing: dict[str, set[str]] | None = None) -
     rows = {name: _parse_rows(name, folder, out) for name in ORDER}
     built = _build(rows, refs, out)
     policies = _read_policies(folder, refs, out)
+    boundaries = read_boundaries(
+        folder,
+        set(refs.defined["grid"]),
+        set(refs.defined["division"]),
+        lambda where, message: out.add(f"{folder.name}/{BOUNDARIES_FILE}", None, where, message),
+    )
     if out.problems:
         raise InvalidInputError(out.problems)
     return Dataset(
@@ -192,6 +200,7 @@ def load_dataset(folder: Path, *, existing: dict[str, set[str]] | None = None) -
             for s in manifest.get("sources", [])
         ),
         policies=tuple(policies),
+        boundaries=tuple(boundaries),
         **built,
     )
 

@@ -124,6 +124,17 @@ MATCH (i:Institution {id: target})
 MERGE (r)-[:DESIGNATES]->(i)
 """
 
+WRITE_BOUNDARIES: LiteralString = """
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (n:Grid {id: row.id}) WHERE row.kind = 'grid' RETURN n
+  UNION
+  MATCH (n:Division {id: row.id}) WHERE row.kind = 'division' RETURN n
+}
+SET n.boundary = row.geometry, n.boundary_source = row.source,
+    n.boundary_assumption = row.assumption
+"""
+
 T = TypeVar("T")
 
 
@@ -171,6 +182,12 @@ def statements(dataset: Dataset) -> Iterator[tuple[LiteralString, Iterable[dict[
             for p in dataset.policies
         ),
     )
+    # After the grids and divisions, whose `SET n = row` would otherwise drop the outline.
+    yield WRITE_BOUNDARIES, (
+        {"id": b.id, "kind": b.kind, "geometry": b.geometry, "source": b.source,
+         "assumption": b.assumption}
+        for b in dataset.boundaries
+    )  # fmt: skip
     yield WRITE_RULES, (tag(props.rule_props(r, p.id)) for p in dataset.policies for r in p.rules)
 
 

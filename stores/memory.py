@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from graphmodel.dataset import Dataset
+from graphmodel.division import Boundary
 from graphmodel.enums import Label, Rel
 from graphmodel.errors import ReadOnlyStoreError
 from graphmodel.names import name_key
@@ -30,6 +31,7 @@ class MemoryGraph:
         self.g: nx.MultiDiGraph = nx.MultiDiGraph()
         self.by_label: dict[str, dict[str, Any]] = defaultdict(dict)
         self.by_name: dict[str, set[str]] = defaultdict(set)
+        self.boundaries: dict[str, Boundary] = {}
 
     def add_node(self, label: Label, ident: str, obj: Any) -> None:
         self.g.add_node((label.value, ident), obj=obj)
@@ -75,6 +77,7 @@ def build(dataset: Dataset) -> MemoryGraph:
     for d in dataset.divisions:
         if d.parent:
             m.add_edge(Rel.PART_OF, (Label.DIVISION, d.id), (Label.DIVISION, d.parent), "", None)
+    m.boundaries = {b.id: b for b in dataset.boundaries}
     for g in dataset.grids:
         m.add_node(Label.GRID, g.id, g)
         m.add_edge(Rel.WITHIN, (Label.GRID, g.id), (Label.DIVISION, g.division), "", None)

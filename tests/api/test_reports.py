@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from graphmodel.alliance import Alliance, Service
 from graphmodel.dataset import Dataset
 from graphmodel.division import Division, Grid
@@ -71,3 +73,22 @@ def test_grid_coverage_statuses_and_area_summary() -> None:
     assert coverage["areas"] == [{"division": "g-county", "grids": 3, "uncovered": 1,
                                   "coveredOnce": 1, "coveredMore": 1,
                                   "shareCovered": 2 / 3}]  # fmt: skip
+
+
+def test_boundaries_as_one_feature_collection() -> None:
+    from pathlib import Path
+
+    from loaders.folder import load_dataset
+
+    gridded = load_dataset(Path(__file__).parents[1] / "web" / "gridded")
+    for api in make_api(MemoryStore(gridded)):
+        text = api.data("{ boundaries }")["boundaries"]
+        within = api.data('{ boundaries(division: "testgrid-district") }')["boundaries"]
+    collection = json.loads(text)
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 6
+    assert {f["properties"]["kind"] for f in collection["features"]} == {"grid"}
+    assert 0 < len(json.loads(within)["features"]) < 6
+
+
+def test_no_boundaries_is_null(api: Api) -> None:
+    assert api.data("{ boundaries }") == {"boundaries": None}

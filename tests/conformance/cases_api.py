@@ -36,6 +36,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"filter": AllianceFilter(division="linkou-heilongjiang")},
     ],
     "root_divisions": [{}],
+    "boundaries": [{}, {"division": "linkou-county"}],
     "divisions": [{"ids": ["linkou-county", "ezhou-city", "nowhere", "wuxi-chongan"]}],
     "division_children": [{"id": "linkou-county"}, {"id": "wuxi-city"}, {"id": "nowhere"}],
     "memberships_of": [{"ids": SOME}, {"ids": SOME, "on": date(2009, 6, 1)}],

@@ -31,9 +31,9 @@ def test_both_stores_answer_alike(
     assert neo4j_samples.run(query, **args) == expected
 
 
-# The seeds name no grids, so the bundled samples hold none (DOMAIN §7): grid queries get
-# their non-empty cases from the datasets their own tests build.
-EMPTY_ON_SAMPLES = {"grids_of"}
+# The seeds name no grids and draw no outlines, so the bundled samples hold none (DOMAIN §7):
+# these queries get their non-empty cases from the datasets their own tests build.
+EMPTY_ON_SAMPLES = {"grids_of", "boundaries"}
 
 
 def test_cases_are_not_all_empty(memory_store: MemoryStore) -> None:

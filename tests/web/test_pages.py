@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -125,18 +124,8 @@ def test_coverage_without_grids_shows_the_divisions(samples_server: Server, open
     assert "division:linkou-diaoling" in {n["id"] for n in drawn}
 
 
-def test_coverage_map_when_the_server_offers_boundaries(gridded_server: Server, page: Any) -> None:
-    """The map needs a `boundaries` field the API does not have yet: it is answered here."""
-    geojson = json.loads((Path(__file__).parent / "boundaries.geojson").read_text("utf-8"))
-
-    def answer(route: Any) -> None:
-        if "query Boundaries" in (route.request.post_data or ""):
-            body = {"data": {"boundaries": json.dumps(geojson, ensure_ascii=False)}}
-            route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
-        else:
-            route.continue_()
-
-    page.route("**/graphql", answer)
+def test_coverage_map_when_the_dataset_ships_boundaries(gridded_server: Server, page: Any) -> None:
+    """tests/web/gridded ships boundaries.geojson; the API serves it as `boundaries`."""
     page.goto(f"{gridded_server.url}/#/coverage")
     page.wait_for_selector("#coverage-map[data-ready='true']")
     series = option(page, "coverage-map")["series"][0]
@@ -148,8 +137,8 @@ def test_coverage_map_when_the_server_offers_boundaries(gridded_server: Server, 
     screenshot(page, "coverage-map")
 
 
-def test_coverage_map_is_hidden_without_boundaries(gridded_server: Server, open_view: Any) -> None:
-    page = open_view(gridded_server, "coverage")
+def test_coverage_map_is_hidden_without_boundaries(samples_server: Server, open_view: Any) -> None:
+    page = open_view(samples_server, "coverage")
     assert page.locator("#map-panel").is_hidden()
 
 
