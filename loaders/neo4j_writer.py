@@ -14,6 +14,10 @@ from graphmodel.dataset import Dataset
 from stores import props
 
 BATCH = 5000
+# Above this many rows a load commits batch by batch: one transaction holding a national
+# dataset exceeds Neo4j's transaction memory (100k institutions broke a 1 GB heap's limit
+# in bench/). Every statement MERGEs, so re-running an interrupted load completes it.
+ONE_TRANSACTION_MAX = 20_000
 
 SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT division_id IF NOT EXISTS FOR (n:Division) REQUIRE n.id IS UNIQUE",
@@ -189,6 +193,25 @@ def statements(dataset: Dataset) -> Iterator[tuple[LiteralString, Iterable[dict[
         for b in dataset.boundaries
     )  # fmt: skip
     yield WRITE_RULES, (tag(props.rule_props(r, p.id)) for p in dataset.policies for r in p.rules)
+
+
+def rows(dataset: Dataset) -> int:
+    """How many rows a load of `dataset` sends."""
+    return sum(dataset.counts().get(k, 0) for k in ("Division", "Grid", "Institution",
+                                                     "Alliance", "Policy", "Rule", "MEMBER_OF",
+                                                     "SERVES", "PAIRED_WITH", "CHANNEL",
+                                                     "REFERRED"))  # fmt: skip
+
+
+def batched_work(dataset: Dataset, batch_size: int = BATCH) -> Iterator[Callable[[Any], None]]:
+    """One unit of work per batch, each for a transaction of its own, in dependency order."""
+    for cypher, items in statements(dataset):
+        for batch in batches(items, batch_size):
+
+            def work(tx: Any, cypher: LiteralString = cypher, batch: list[Any] = batch) -> None:
+                tx.run(cypher, rows=batch).consume()
+
+            yield work
 
 
 def write(tx: Any, dataset: Dataset, batch_size: int = BATCH) -> int:

@@ -129,10 +129,18 @@ class Neo4jStore:
         with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
             return s.execute_write(work)
 
-    def load(self, dataset: Dataset) -> LoadReport:
+    def load(self, dataset: Dataset, one_transaction: bool | None = None) -> LoadReport:
+        """Write a validated dataset: in one transaction up to `ONE_TRANSACTION_MAX` rows
+        (or when asked), else one transaction per batch; either way safe to re-run."""
         started = time.perf_counter()
         self.ensure_schema()
-        self.write(lambda tx: neo4j_writer.write(tx, dataset))
+        if one_transaction is None:
+            one_transaction = neo4j_writer.rows(dataset) <= neo4j_writer.ONE_TRANSACTION_MAX
+        if one_transaction:
+            self.write(lambda tx: neo4j_writer.write(tx, dataset))
+        else:
+            for work in neo4j_writer.batched_work(dataset):
+                self.write(work)
         counts = dataset.counts()
         return LoadReport(
             dataset=dataset.id,

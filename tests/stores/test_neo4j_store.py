@@ -129,3 +129,18 @@ def test_no_server_is_unavailable() -> None:
             store.stats()
     finally:
         store.close()
+
+
+def test_large_loads_commit_batch_by_batch_with_the_same_result(
+    neo4j_clean: Neo4jStore, samples: Dataset
+) -> None:
+    neo4j_clean.load(samples, one_transaction=False)
+    batched = neo4j_clean.stats()
+    neo4j_clean.load(samples, one_transaction=False)
+    assert neo4j_clean.stats() == batched == nonzero(samples.counts())
+
+
+def test_batch_commits_are_chosen_by_size(samples: Dataset) -> None:
+    assert neo4j_writer.rows(samples) <= neo4j_writer.ONE_TRANSACTION_MAX
+    works = list(neo4j_writer.batched_work(samples, batch_size=10))
+    assert len(works) > len(list(neo4j_writer.statements(samples)))
