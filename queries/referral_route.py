@@ -82,11 +82,15 @@ CALL (o, reg, ancestry) {
   OPTIONAL MATCH (:Division {id: scope_id})<-[:PART_OF]-{0,6}(:Division)
                  <-[:LOCATED_IN]-(i:Institution)
   WITH o, collect(DISTINCT i) AS local
-  CALL (local) {
+  CALL (local, o) {
+    // Each alliance once, however many of its members are local.
     UNWIND local AS l
-    MATCH (l)-[m1:MEMBER_OF]->(:Alliance)<-[m2:MEMBER_OF]-(p:Institution)
+    MATCH (l)-[m1:MEMBER_OF]->(a:Alliance)
     WHERE coalesce(m1.valid_from, date('0001-01-01')) <= $on
       AND coalesce(m1.valid_to, date('9999-12-31')) >= $on
+    WITH DISTINCT a, o
+    MATCH (a)<-[m2:MEMBER_OF]-(p:Institution)
+    WHERE p.level_rank > o.level_rank
       AND coalesce(m2.valid_from, date('0001-01-01')) <= $on
       AND coalesce(m2.valid_to, date('9999-12-31')) >= $on
     RETURN collect(DISTINCT p) AS linked
@@ -325,15 +329,19 @@ def _pool(
     scope = policy.region if policy else (ancestry[1] if len(ancestry) > 1 else
                                           ancestry[0] if ancestry else None)  # fmt: skip
     local = in_division(graph, scope) if scope else []
-    found = {i.id: i for i in local}
-    for i in local:
-        for a, m1 in graph.out((Label.INSTITUTION.value, i.id), Rel.MEMBER_OF):
-            if not m1.holds_on(day):
-                continue
-            for other, m2 in graph.into(a, Rel.MEMBER_OF):
-                if m2.holds_on(day):
-                    found.setdefault(other[1], graph.node_obj(other))
-    found = {k: v for k, v in found.items() if v.level.rank > origin.level.rank}
+    rank = origin.level.rank
+    found = {i.id: i for i in local if i.level.rank > rank}
+    # Each alliance once, however many of its members are local.
+    alliances = {
+        a for i in local
+        for a, m1 in graph.out((Label.INSTITUTION.value, i.id), Rel.MEMBER_OF)
+        if m1.holds_on(day)
+    }  # fmt: skip
+    for a in alliances:
+        for other, m2 in graph.into(a, Rel.MEMBER_OF):
+            i = graph.node_obj(other)
+            if i.level.rank > rank and m2.holds_on(day):
+                found.setdefault(i.id, i)
     return list(found.values())
 
 
