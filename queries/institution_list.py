@@ -97,7 +97,7 @@ def on_networkx(
     for i in sorted({c.id: c for c in candidates}.values(), key=lambda i: i.id):
         if after is not None and i.id <= after:
             continue
-        if key is not None and not any(key in name_key(n) for n in i.all_names):
+        if key is not None and not any(key in k for k in graph.name_keys[i.id]):
             continue
         if filter.level is not None and i.level is not filter.level:
             continue

@@ -74,8 +74,9 @@ def search_on_networkx(graph: MemoryGraph, text: str, limit: int = 10) -> list[I
     ['city-hospital', 'county-hospital']
     """
     key = name_key(text)
-    hits = [i for i in graph.all(Label.INSTITUTION) if key in name_key(i.name)]
-    hits.sort(key=lambda i: (len(name_key(i.name)), i.id))
+    keys = graph.name_keys
+    hits = [i for i in graph.all(Label.INSTITUTION) if key in keys[i.id][0]]
+    hits.sort(key=lambda i: (len(keys[i.id][0]), i.id))
     return hits[:limit]
 
 

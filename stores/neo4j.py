@@ -51,6 +51,12 @@ def translated() -> Iterator[None]:
     except DriverError as exc:
         raise UnavailableError(f"Neo4j driver error: {exc}") from exc
     except TransientError as exc:
+        if exc.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError":
+            # Not worth retrying: the same transaction will hit the same limit.
+            raise UnavailableError(
+                "the write is too large for the server's transaction memory "
+                f"(db.memory.transaction.total.max): {exc.message}"
+            ) from exc
         raise UnavailableError(f"Neo4j is busy, try again: {exc.message}") from exc
     except (ConstraintError, CypherTypeError) as exc:
         # The data broke a database rule that validation did not foresee; nothing was written.
