@@ -130,6 +130,38 @@ class RuleKind(StrEnum):
     CAP = "cap"
     TARGET = "target"
     REIMBURSEMENT = "reimbursement"
+    CONSEQUENCE = "consequence"  # what a route (or leaving it) changes for the patient
+    OBLIGATION = "obligation"  # a structural duty a validator checks
+
+
+class Modality(StrEnum):
+    """How strongly a clause binds, read from its verb (docs/domain.md, "Modality").
+
+    - ``must`` (必须, 须, 应 where it binds): only these destinations are admissible.
+    - ``may`` (可, 可以, 可经): these are admissible and designated; others the general
+      rule admits stay admissible.
+    - ``prefer`` (优先, 在尊重患者意愿的前提下): these come first; others stay admissible.
+    """
+
+    MUST = "must"
+    MAY = "may"
+    PREFER = "prefer"
+
+
+# The rule kinds that decide where a patient may go: each must say how strongly it binds.
+ROUTING_KINDS = frozenset(
+    {
+        RuleKind.FIRST_CONTACT,
+        RuleKind.DESIGNATION,
+        RuleKind.GATEWAY,
+        RuleKind.EXEMPTION,
+        RuleKind.ALLIANCE_PREFERENCE,
+        RuleKind.LEVEL_CHOICE,
+        RuleKind.CHANNEL,
+        RuleKind.DOWN_REFERRAL,
+        RuleKind.READMISSION,
+    }
+)
 
 
 class Severity(StrEnum):

@@ -181,6 +181,8 @@ def statements(dataset: Dataset) -> Iterator[tuple[LiteralString, Iterable[dict[
                     "document": p.document,
                     "version": p.version,
                     "valid_from": p.valid_from,
+                    "valid_to": p.valid_to,
+                    "status": p.status,
                     "source": p.source,
                     "assumption": p.assumption,
                     "conditions": [c.id for c in p.conditions],

@@ -131,7 +131,8 @@ def _policy_from(pol: dict[str, Any] | None, rules: list[dict[str, Any]]) -> Pol
     built = sorted((rule_from(r["rule"]) for r in rules if r["rule"]), key=lambda r: r.id)
     return Policy(
         id=pol["id"], region=pol["region"], document=pol["document"], version=pol["version"],
-        valid_from=to_date(pol.get("valid_from")), conditions=conditions, rules=tuple(built),
+        valid_from=to_date(pol.get("valid_from")), valid_to=to_date(pol.get("valid_to")),
+        status=pol.get("status") or "in_force", conditions=conditions, rules=tuple(built),
         source=pol.get("source") or "", assumption=pol.get("assumption") or "",
     )  # fmt: skip
 
@@ -290,7 +291,8 @@ def _policy(graph: MemoryGraph, ancestry: tuple[str, ...], day: date) -> Policy 
     policy = best[3]
     return Policy(
         id=policy.id, region=policy.region, document=policy.document, version=policy.version,
-        valid_from=policy.valid_from, conditions=policy.conditions,
+        valid_from=policy.valid_from, valid_to=policy.valid_to, status=policy.status,
+        conditions=policy.conditions,
         rules=tuple(sorted(policy.rules, key=lambda r: r.id)),
         source=policy.source, assumption=policy.assumption,
     )  # fmt: skip

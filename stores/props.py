@@ -25,6 +25,7 @@ from graphmodel.enums import (
     Ownership,
     ReferralRole,
     RoleCondition,
+    Modality,
     RuleKind,
     Severity,
 )
@@ -306,9 +307,14 @@ def rule_props(r: Rule, policy: str) -> Props:
         "match_direction": r.match.direction.value if r.match.direction else None,
         "match_out_of_region": r.match.out_of_region,
         "match_flags": list(r.match.flags),
+        "match_all_flags": list(r.match.all_flags),
+        "match_phases": list(r.match.phases),
         "designates": list(r.designates),
         "params": json.dumps(r.params, ensure_ascii=False, sort_keys=True),
         "text": r.text,
+        "modality": r.modality.value if r.modality else None,
+        "message_zh": r.message_zh,
+        "message_en": r.message_en,
         **_prov(r),
     }
 
@@ -323,10 +329,15 @@ def rule_from(p: Props) -> Rule:
             direction=Direction(p["match_direction"]) if p.get("match_direction") else None,
             out_of_region=p.get("match_out_of_region"),
             flags=tuple(p.get("match_flags") or ()),
+            all_flags=tuple(p.get("match_all_flags") or ()),
+            phases=tuple(p.get("match_phases") or ()),
         ),
         designates=tuple(p.get("designates") or ()),
         params=json.loads(p.get("params") or "{}"),
         text=p.get("text") or "",
+        modality=Modality(p["modality"]) if p.get("modality") else None,
+        message_zh=p.get("message_zh") or "",
+        message_en=p.get("message_en") or "",
         source=p.get("source") or "",
         assumption=p.get("assumption") or "",
     )
