@@ -22,10 +22,10 @@ from graphmodel.enums import (
     Integration,
     Level,
     MemberRole,
+    Modality,
     Ownership,
     ReferralRole,
     RoleCondition,
-    Modality,
     RuleKind,
     Severity,
 )
