@@ -181,6 +181,7 @@ class Query:
                 readmission_of=resolve(input.readmission_of),
                 out_of_region=input.out_of_region, direction=input.direction,
                 destination=resolve(input.to), on=input.on,
+                phase=input.phase.value if input.phase else None,
             )  # fmt: skip
             return Route.from_domain(store.run(REFERRAL_ROUTE, request=request))
 

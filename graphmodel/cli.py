@@ -239,7 +239,18 @@ def institution(obj: Context, ref: str, as_json: bool) -> None:
     help="70+, infant 0-3, severely disabled, psychiatric, high-risk pregnancy.",
 )
 @click.option("--ambulance", is_flag=True, help="Brought in by the 120 ambulance.")
-@click.option("--travelling", is_flag=True, help="Taken ill while away from home.")
+@click.option("--travelling", is_flag=True, help="Away from home (combine with --emergency).")
+@click.option("--mass-casualty", is_flag=True, help="Casualty of a mass-casualty event.")
+@click.option(
+    "--beyond-capacity", is_flag=True, help="The case exceeds the institution's capacity."
+)
+@click.option("--signed-resident", is_flag=True, help="Signed with a family doctor (签约居民).")
+@click.option(
+    "--phase",
+    type=click.Choice(["recovery", "post_surgery", "critical_stable", "chronic_stable",
+                       "elderly", "late_cancer", "stable_psychiatric"]),
+    help="Down-referral: the patient's phase.",
+)  # fmt: skip
 @click.option("--employee-of", "employer", help="The patient's employer (staff hospitals).")
 @click.option(
     "--readmission-of",
@@ -265,6 +276,10 @@ def route(
     special_population: bool,
     ambulance: bool,
     travelling: bool,
+    mass_casualty: bool,
+    beyond_capacity: bool,
+    signed_resident: bool,
+    phase: str | None,
     employer: str | None,
     readmission: str | None,
     out_of_region: bool,
@@ -288,6 +303,9 @@ def route(
             ("special_population", special_population),
             ("ambulance_120", ambulance),
             ("travelling", travelling),
+            ("mass_casualty", mass_casualty),
+            ("beyond_capacity", beyond_capacity),
+            ("signed_resident", signed_resident),
         )
         if on_
     }
@@ -304,21 +322,39 @@ def route(
             direction=Direction(direction),
             destination=resolve_institution(store, destination).id if destination else None,
             on=on.date() if on else None,
+            phase=phase,
         )
         out = route_view(store.run(REFERRAL_ROUTE, request=request))
         emit(out, as_json, _route_text)
 
 
 def _route_text(out: dict[str, Any]) -> str:
-    lines = [("ALLOWED" if out["allowed"] else "NOT ALLOWED") + f"  (policy: {out['policy']})"]
+    lines = [out["verdict"].upper() + f"  (policy: {out['policy']})"]
     for k, h in enumerate(out["hops"], start=1):
+        mod = f" ({h['rule']['modality']})" if h["rule"].get("modality") else ""
         lines.append(
             f"  {k}. {h['from']['name']} → {h['to']['name']}  [{h['via']}] "
-            f"{h['rule']['id']}  {h['rule']['source']}"
+            f"{h['rule']['id']}{mod}  {h['rule']['source']}"
         )
-    lines.append("  destinations: " + "、".join(d["name"] for d in out["destinations"]))
+    preferred = [d for d in out["destinations"] if d["preferred"]]
+    others = [d for d in out["destinations"] if not d["preferred"]]
+    if preferred:
+        lines.append("  preferred: " + "、".join(d["name"] for d in preferred))
+    for basis, names in _by_basis(others):
+        lines.append(f"  also admissible: {names}  [{basis}]")
+    for c in out.get("consequences", []):
+        lines.append(f"  {c['applies']}: {c['message_zh']}  {c['source']}")
     lines.append(out["explanation"])
     return "\n".join(lines)
+
+
+def _by_basis(dests: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    groups: dict[str, list[str]] = {}
+    for d in dests:
+        b = d["basis"]
+        key = f"{b['rule']} ({b['modality']}) {b['source']}" if b["modality"] else b["rule"]
+        groups.setdefault(key, []).append(d["name"])
+    return [(k, "、".join(v)) for k, v in groups.items()]
 
 
 @cli.command()

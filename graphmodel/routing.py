@@ -2,26 +2,43 @@
 
 The decision is made here, once, on a `RouteContext` that each store gathers in one round
 trip (`queries/referral_route.py`): the origin, the region's policy, the origin's alliance
-chains and channels, and the pool of institutions a level-named referral may reach. The
-rules come from the region's policy data (DOMAIN §6); the order they are tried in follows
-DOMAIN §4 and DESIGN "A route": exemptions, readmission, direction down, out-of-region
-gateways, designations, the own alliance's agreed channels, and finally a level.
+chains and channels, and the institutions a level-named referral may reach. The rules come
+from the region's policy data; they are tried in the order of docs/domain.md ("Referral"):
+exemptions, readmission, direction down, out-of-region gateways, designations, the own
+alliance's agreed channels, and finally a level.
+
+Every rule binds only as strongly as its clause's verb (`Modality`). The first rule that
+applies gives the *recommended* route and its preferred destinations. Under a rule that says
+*may* or *preferably*, the rules after it stay in force underneath: what they admit is
+admissible too (a tuberculosis patient is designated to one hospital and may still choose
+another that the general rule admits). A rule that says *must* admits only its own
+destinations and the alternatives it names (`params.alternative_to`). Each destination says
+whether it is preferred and on which rule it is admissible; `verdict` is the standing of the
+checked destination, or of the recommended route.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from graphmodel.alliance import Alliance
 from graphmodel.counterpart import Pairing
-from graphmodel.enums import Direction, Level, ReferralRole, RuleKind, Severity
+from graphmodel.enums import Direction, Level, Modality, ReferralRole, RuleKind, Severity
 from graphmodel.errors import InvalidInputError
 from graphmodel.institution import Institution
 from graphmodel.policy import Policy, Rule
 from graphmodel.referral import Channel
+from graphmodel.route_words import (
+    PHASE_EN,
+    PHASE_ZH,
+    ROLE_CONDITION_ZH,
+    flags_en,
+    flags_zh,
+    levels_zh,
+)
 
 MAX_HOPS = 6
 
@@ -33,10 +50,13 @@ STANDARD_CONDITIONS = (
 
 FLAGS = (
     "emergency", "critical", "special_population", "infectious_notifiable", "ambulance_120",
-    "mass_casualty", "travelling",
+    "mass_casualty", "beyond_capacity", "travelling", "signed_resident",
 )  # fmt: skip
 
-LEVEL_ZH = {"tertiary": "三级", "secondary": "二级", "primary": "一级", "unrated": "未定级"}
+# The patient's phase, for a down-referral (003 §三(二)2(4); 000 §二(一)2, §二(一)4).
+PHASES = tuple(PHASE_ZH)
+
+PREFERRED, ADMISSIBLE, REFUSED = "preferred", "admissible", "refused"
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,7 @@ class RouteRequest:
     direction: Direction = Direction.UP
     destination: str | None = None
     on: date | None = None
+    phase: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +106,8 @@ class RouteContext:
     institutions: dict[str, Institution] = field(compare=True)  # every one referenced below
     up_links: tuple[Link, ...] = ()  # upward pairings reachable in one alliance, and channels
     down_links: tuple[Link, ...] = ()
-    pool: tuple[Candidate, ...] = ()
+    pool: tuple[Candidate, ...] = ()  # up: secondary-and-above institutions it may reach
+    lower: tuple[Candidate, ...] = ()  # down: lower-level institutions of its jurisdiction
 
 
 @dataclass(frozen=True)
@@ -105,10 +127,50 @@ class RuleRef:
     kind: str
     source: str
     text: str = ""
+    modality: str | None = None
 
     @classmethod
     def of(cls, r: Rule) -> RuleRef:
-        return cls(r.id, r.kind.value, r.source, r.text)
+        return cls(r.id, r.kind.value, r.source, r.text, r.modality.value if r.modality else None)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Why a destination is admissible: the rule, how strongly it binds, its clause."""
+
+    rule: str
+    kind: str
+    modality: str | None
+    source: str
+
+    @classmethod
+    def of(cls, r: RuleRef) -> Basis:
+        return cls(r.id, r.kind, r.modality, r.source)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """An admissible receiving institution; `preferred` when the applicable rule puts it first."""
+
+    id: str
+    name: str
+    level: str
+    preferred: bool
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """What a route (or leaving it) changes for the patient, under a rule of kind consequence."""
+
+    rule: str
+    source: str
+    modality: str | None
+    applies: str  # on_route | off_route
+    effect: str
+    holds: bool  # False when it depends on something the request does not say
+    message_zh: str
+    message_en: str
 
 
 @dataclass(frozen=True)
@@ -129,15 +191,20 @@ class Hop:
 
 @dataclass(frozen=True)
 class Route:
-    allowed: bool
+    verdict: str  # preferred | admissible | refused
     origin: InstitutionRef
     hops: tuple[Hop, ...]
-    destinations: tuple[InstitutionRef, ...]
+    destinations: tuple[Destination, ...]  # preferred first
     explanation_zh: str
     explanation_en: str
     policy: str | None = None
     reason: str | None = None
-    alternatives: tuple[InstitutionRef, ...] = ()
+    alternatives: tuple[Destination, ...] = ()
+    consequences: tuple[Consequence, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict != REFUSED
 
     @property
     def explanation(self) -> str:
@@ -146,26 +213,33 @@ class Route:
 
 @dataclass
 class _Draft:
-    """A route being decided: what the applicable rule sends the patient to."""
+    """What one applicable rule sends the patient to: its first choices and what else it admits."""
 
     via: str
     rule: RuleRef
-    targets: list[Institution]
+    targets: list[Institution]  # preferred
     zh: str
     en: str
     levels: tuple[str, ...] = ()
-    chain: list[Link] = field(default_factory=list)
-    choose_any: list[Institution] = field(default_factory=list)
+    chain: list[Link] = field(default_factory=list)  # agreed links; their uppers are admissible
+    also: list[tuple[Institution, RuleRef]] = field(default_factory=list)  # admissible too
+
+    @property
+    def binding(self) -> bool:
+        """A rule that says must leaves nothing underneath admissible."""
+        return self.rule.modality == Modality.MUST.value
 
 
 def conditions_of(policy: Policy | None) -> tuple[str, ...]:
     return tuple(c.id for c in policy.conditions) if policy else STANDARD_CONDITIONS
 
 
-def condition_name(ctx: RouteContext, condition: str) -> str:
-    """The policy's own name for a condition, with its id: `结核病 (tuberculosis)`."""
-    names = {c.id: c.name for c in ctx.policy.conditions} if ctx.policy else {}
-    return f"{names[condition]} ({condition})" if condition in names else condition
+def condition_names(ctx: RouteContext, condition: str) -> tuple[str, str]:
+    """The policy's own names for a condition, Chinese and English: (结核病, tuberculosis)."""
+    for c in ctx.policy.conditions if ctx.policy else ():
+        if c.id == condition:
+            return c.name, c.name_en or c.name
+    return ("一般疾病" if condition == "general" else "该病种"), condition
 
 
 def check_request(ctx: RouteContext, req: RouteRequest) -> None:
@@ -180,58 +254,120 @@ def check_request(ctx: RouteContext, req: RouteRequest) -> None:
     unknown = sorted(set(req.flags) - set(FLAGS))
     if unknown:
         raise InvalidInputError.one(f"unknown flag(s) {unknown}; expected some of {FLAGS}")
+    if req.phase is not None and req.phase not in PHASES:
+        raise InvalidInputError.one(
+            f"unknown phase {req.phase!r}; expected one of {PHASES}", column="phase"
+        )
 
 
 def decide(ctx: RouteContext, req: RouteRequest) -> Route:
-    """Decide the route; see the module docstring for the order of the rules."""
+    """Decide the route; see the module docstring for the order and strength of the rules."""
+    from graphmodel.consequences import consequences_of
+
     check_request(ctx, req)
-    origin = ctx.origin
     rules = ctx.policy.rules if ctx.policy else ()
-    draft = (
-        _exemption(ctx, req, rules)
-        or _readmission(ctx, req, rules)
-        or _first_contact_refusal(ctx, req)
-        or (_down(ctx, req, rules) if req.direction is Direction.DOWN else None)
-        or (_gateway(ctx, req, rules) if req.out_of_region else None)
-        or _designation(ctx, req, rules)
-        or _alliance(ctx, req, rules)
-        or _level(ctx, req, rules)
-    )
+    refusal = _first_contact_refusal(ctx, req)
+    if refusal is not None:
+        return refusal
+    steps: tuple[Callable[[RouteContext, RouteRequest, tuple[Rule, ...]], _Draft | None], ...] = (
+        _exemption, _readmission, _down, _gateway, _designation, _alliance, _level,
+    )  # fmt: skip
+    drafts: list[_Draft] = []
+    for step in steps:
+        d = step(ctx, req, rules)
+        if d is None:
+            continue
+        drafts.append(d)
+        if d.binding:
+            break
+    route = _finish(ctx, req, drafts)
+    return replace(route, consequences=consequences_of(ctx, req, route))
+
+
+def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> list[Destination]:
+    """Every destination the drafts admit, preferred (the recommended rule's own) first."""
+    out: dict[str, Destination] = {}
+
+    def add(i: Institution, rule: RuleRef, preferred: bool) -> None:
+        if i.id != ctx.origin.id and i.id not in out:
+            out[i.id] = Destination(i.id, i.name, i.level.value, preferred, Basis.of(rule))
+
+    if drafts:
+        for t in _unique(drafts[0].targets):
+            add(t, drafts[0].rule, True)
+    for d in drafts:
+        for t in _unique(d.targets):
+            add(t, d.rule, False)
+        for t in _unique(ctx.institutions[x.upper] for x in d.chain):
+            add(t, d.rule, False)
+        for t, r in sorted(d.also, key=lambda x: (-x[0].level.rank, x[0].id)):
+            add(t, r, False)
+    return list(out.values())
+
+
+def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route:
+    o = InstitutionRef.of(ctx.origin)
     policy_id = ctx.policy.id if ctx.policy else None
-    if isinstance(draft, Route):
-        return draft
-    return _finish(ctx, req, draft, policy_id, origin)
-
-
-def _finish(
-    ctx: RouteContext, req: RouteRequest, d: _Draft, policy_id: str | None, origin: Institution
-) -> Route:
-    o = InstitutionRef.of(origin)
-    targets = _unique(d.targets)
-    destinations = tuple(InstitutionRef.of(t) for t in targets)
-    hops = _hops(ctx, d, o, targets)
+    admissible = _admissible(ctx, drafts)
+    if not drafts or not admissible:
+        rule = drafts[0].rule if drafts else RuleRef("none", "none", "")
+        zh = (drafts[0].zh + " " if drafts else "") + "数据中没有符合条件的接收机构，无法转诊。"
+        en = (drafts[0].en + " " if drafts else "") + (
+            "No admissible receiving institution is in the data for this patient, so no "
+            "referral can be recommended."
+        )
+        cite = f", {rule.source}" if rule.source else ""
+        why = f"no admissible destination (per {rule.id}{cite})"
+        return Route(REFUSED, o, (), (), zh, en, policy_id, reason=why)
+    main = drafts[0]
+    also = [d for d in admissible if not d.preferred]
+    zh, en = main.zh, main.en
+    if also:
+        zh += f" 此外也可转往：{_names(also)}（依据 {_sources(also)}）。"
+        en += f" Also admissible: {len(also)} more ({_sources(also)})."
     if req.destination is None:
-        return Route(True, o, hops, destinations, d.zh, d.en, policy_id)
+        verdict = PREFERRED if any(d.preferred for d in admissible) else ADMISSIBLE
+        hops = _hops(ctx, main, o, _unique(main.targets) or [ctx.institutions[admissible[0].id]])
+        return Route(verdict, o, hops, tuple(admissible), zh, en, policy_id)
     dest = ctx.institutions.get(req.destination)
     name = dest.name if dest else req.destination
-    reachable = {t.id for t in targets} | {t.id for t in d.choose_any}
-    reachable |= {link.upper for link in d.chain}
-    if dest is not None and dest.id in reachable:
-        path = _path_to(d.chain, origin.id, dest.id)
-        if path:
-            hops = tuple(_link_hop(ctx, link, d.rule) for link in path)
-        else:
-            hops = (Hop(o, InstitutionRef.of(dest), d.via, d.rule),)
-        zh = f"{d.zh} 所选目的地{name}符合该路径。"
-        en = f"{d.en} The chosen destination {name} is on this route."
-        return Route(True, o, hops, (InstitutionRef.of(dest),), zh, en, policy_id)
-    why_zh = f"{name}不在允许的接收机构之列（依据 {d.rule.source or d.rule.id}）。"
-    why_en = f"{name} is not among the admissible receiving institutions (per {d.rule.id}"
-    why_en += f", {d.rule.source})." if d.rule.source else ")."
-    return Route(
-        False, o, hops, destinations, f"{d.zh} {why_zh}", f"{d.en} {why_en}", policy_id,
-        reason=why_en, alternatives=destinations,
-    )  # fmt: skip
+    chosen = next((d for d in admissible if d.id == req.destination), None)
+    if dest is None or chosen is None:
+        hops = _hops(ctx, main, o, _unique(main.targets) or [ctx.institutions[admissible[0].id]])
+        why_zh = f"{name}不在允许的接收机构之列（依据 {main.rule.source or main.rule.id}）。"
+        why_en = f"{name} is not among the admissible receiving institutions (per {main.rule.id}"
+        why_en += f", {main.rule.source})." if main.rule.source else ")."
+        return Route(
+            REFUSED, o, hops, tuple(admissible), f"{zh} {why_zh}", f"{en} {why_en}", policy_id,
+            reason=why_en, alternatives=tuple(admissible),
+        )  # fmt: skip
+    chain = [link for d in drafts for link in d.chain]
+    path = _path_to(chain, ctx.origin.id, dest.id)
+    rule = next((d.rule for d in drafts if d.rule.id == chosen.basis.rule), main.rule)
+    via = next((d.via for d in drafts if d.rule.id == chosen.basis.rule), main.via)
+    if path:
+        hops = tuple(_link_hop(ctx, link, rule) for link in path)
+    else:
+        hops = (Hop(o, InstitutionRef.of(dest), via, rule),)
+    if chosen.preferred:
+        zh += f" 所选目的地{name}是该路径的首选。"
+        en += f" The chosen destination {name} is preferred on this route."
+        verdict = PREFERRED
+    else:
+        zh += f" 所选目的地{name}也可接收（依据 {chosen.basis.source or chosen.basis.rule}）。"
+        en += f" The chosen destination {name} is also admissible (per {chosen.basis.rule}" + (
+            f", {chosen.basis.source})." if chosen.basis.source else ")."
+        )
+        verdict = ADMISSIBLE
+    return Route(verdict, o, hops, (chosen,), zh, en, policy_id)
+
+
+def _names(items: Iterable[Destination]) -> str:
+    return "、".join(d.name for d in items)
+
+
+def _sources(items: Iterable[Destination]) -> str:
+    return "；".join(sorted({d.basis.source or d.basis.rule for d in items}))
 
 
 def _hops(
@@ -244,7 +380,7 @@ def _hops(
     if len(targets) == 1 and not d.levels:
         return (Hop(o, InstitutionRef.of(targets[0]), d.via, d.rule),)
     levels = d.levels or tuple(sorted({t.level.value for t in targets}, key=_level_rank))
-    name = "或".join(LEVEL_ZH[v] for v in levels) + "医疗机构（由患者选择）"
+    name = levels_zh(levels) + "医疗机构（由患者选择）"
     lowest = levels[0] if levels else ""
     return (Hop(o, InstitutionRef(None, name, lowest), d.via, d.rule),)
 
@@ -255,7 +391,11 @@ def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef) -> Hop:
     a = link.alliance
     # Agreed channels are facts of their own: the hop cites the pairing or channel's clause.
     rule = fallback
-    if link.source and fallback.kind != RuleKind.ALLIANCE_PREFERENCE.value:
+    policy_rule = fallback.source and fallback.kind in (
+        RuleKind.ALLIANCE_PREFERENCE.value,
+        RuleKind.CHANNEL.value,
+    )
+    if link.source and not policy_rule:
         kind = "pairing" if link.pairing else "channel"
         rule = RuleRef(f"{kind}:{link.alliance.id if link.alliance else ''}", kind, link.source)
     return Hop(
@@ -307,7 +447,8 @@ def _path_to(chain: list[Link], origin: str, target: str) -> list[Link]:
 # ---- the rules, in the order they are tried ------------------------------------------------
 
 
-def _matching(rules: Iterable[Rule], kind: RuleKind, req: RouteRequest) -> list[Rule]:
+def matching(rules: Iterable[Rule], kind: RuleKind, req: RouteRequest) -> list[Rule]:
+    """The rules of `kind` whose match fields this request meets."""
     out = []
     for r in rules:
         m = r.match
@@ -321,6 +462,8 @@ def _matching(rules: Iterable[Rule], kind: RuleKind, req: RouteRequest) -> list[
             continue
         if m.out_of_region is not None and m.out_of_region != req.out_of_region:
             continue
+        if m.phases and req.phase is not None and req.phase not in m.phases:
+            continue
         out.append(r)
     return out
 
@@ -328,24 +471,26 @@ def _matching(rules: Iterable[Rule], kind: RuleKind, req: RouteRequest) -> list[
 def _exemption(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
     if not req.flags:
         return None
-    for rule in _matching(rules, RuleKind.EXEMPTION, req):
-        hit = sorted(set(rule.match.flags) & req.flags)
-        if not hit:
+    for rule in matching(rules, RuleKind.EXEMPTION, req):
+        if not rule.match.flags_hold(req.flags):
             continue
+        hit = sorted(set(rule.match.flags + rule.match.all_flags) & req.flags)
         nearest = _nearest(ctx, req)
         names = "、".join(i.name for i in nearest) or "（数据中无更近的接收机构）"
+        ref = RuleRef.of(rule)
+        # 可自主选择定点医疗机构 (003 §三(三)2(1)); 可直接转诊治疗 (000 §二(四)6): any suitable
+        # institution the patient is taken to is admissible, the nearest comes first.
+        direct = rule.params.get("patient_chooses") or rule.params.get("direct_or_nearest")
         return _Draft(
-            "exemption",
-            RuleRef.of(rule),
-            nearest,
-            f"属于{'、'.join(hit)}情形，依据 {rule.source}，可直接就近转诊至最近的合适机构："
-            f"{names}，转诊手续事后补办。最近按行政区划判断（数据中没有地理坐标）。",
-            f"The case is {', '.join(hit)}, so under {rule.source} ({rule.id}) the patient may go "
+            "exemption", ref, nearest,
+            f"属于{flags_zh(hit)}情形，依据 {rule.source}，可就近转诊至最近的合适机构：{names}，"
+            "转诊手续事后补办。最近按行政区划判断（数据中没有地理坐标）。",
+            f"The case is {flags_en(hit)}, so under {rule.source} ({rule.id}) the patient may go "
             f"straight to the nearest suitable institution ({len(nearest)} found), with the "
             "paperwork afterwards. Nearest is judged by administrative division: the data holds "
             "no coordinates.",
-            choose_any=_suitable(ctx, req) if rule.params.get("patient_chooses") else [],
-        )
+            also=[(i, ref) for i in _suitable(ctx, req)] if direct else [],
+        )  # fmt: skip
     return None
 
 
@@ -353,7 +498,7 @@ def _readmission(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) 
     if req.readmission_of is None:
         return None
     target = ctx.institutions.get(req.readmission_of)
-    for rule in _matching(rules, RuleKind.READMISSION, req):
+    for rule in matching(rules, RuleKind.READMISSION, req):
         if target is None:
             raise InvalidInputError.one(f"no institution {req.readmission_of!r} to return to")
         return _Draft(
@@ -365,23 +510,38 @@ def _readmission(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) 
     return None
 
 
+def acts_as_first_contact(ctx: RouteContext, req: RouteRequest) -> bool:
+    """The origin is this patient's first-contact institution (a role, or the policy's types)."""
+    origin, on = ctx.origin, req.on or date.today()
+    for g in origin.roles:
+        if g.role is ReferralRole.FIRST_CONTACT and g.holds(
+            on=on, review_passed_on=origin.review_passed_on, employer=req.employer,
+            condition_id=req.condition,
+        ):  # fmt: skip
+            return True
+    for r in ctx.policy.rules if ctx.policy else ():
+        if r.kind is RuleKind.FIRST_CONTACT and (
+            origin.type.value in r.params.get("first_contact_types", ())
+            or origin.level.value in r.params.get("first_contact_levels", ())
+        ):
+            return True
+    return False
+
+
 def _first_contact_refusal(ctx: RouteContext, req: RouteRequest) -> Route | None:
     """A conditional first-contact institution cannot start the route for other patients."""
     origin = ctx.origin
     grants = [g for g in origin.roles if g.role is ReferralRole.FIRST_CONTACT]
-    if req.direction is not Direction.UP or not grants:
-        return None
-    on = req.on or date.today()
-    if any(
-        g.holds(on=on, review_passed_on=origin.review_passed_on, employer=req.employer,
-                condition_id=req.condition)
-        for g in grants
-    ):  # fmt: skip
+    if req.direction is not Direction.UP or not grants or acts_as_first_contact(ctx, req):
         return None
     g = grants[0]
     sources = "; ".join(sorted({x.source for x in grants if x.source}))
+    cond_zh = ROLE_CONDITION_ZH.get(g.condition.value, "")
+    value = g.condition_value
+    if g.condition.value == "for_condition":
+        value = condition_names(ctx, value)[0]
     zh = (
-        f"{origin.name}仅在条件“{g.condition.value} {g.condition_value}”下负责首诊（{sources}），"
+        f"{origin.name}仅在条件“{cond_zh}：{value}”下负责首诊（{sources}），"
         "本患者不符合，不能以其为首诊机构发起转诊；应在居住地基层医疗卫生机构首诊（003 §二(一)）。"
     )
     en = (
@@ -391,66 +551,146 @@ def _first_contact_refusal(ctx: RouteContext, req: RouteRequest) -> Route | None
         "where they live."
     )
     o = InstitutionRef.of(origin)
-    return Route(False, o, (), (), zh, en, ctx.policy.id if ctx.policy else None, reason=en)
+    return Route(REFUSED, o, (), (), zh, en, ctx.policy.id if ctx.policy else None, reason=en)
 
 
-def _down(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft:
-    matched = _matching(rules, RuleKind.DOWN_REFERRAL, req)
-    targets = [ctx.institutions[link.lower] for link in ctx.down_links]
-    if matched:
-        rule = RuleRef.of(matched[0])
-    elif ctx.down_links:
-        link = ctx.down_links[0]
-        rule = RuleRef(f"pairing:{link.alliance.id if link.alliance else ''}", "pairing",
-                       link.source)  # fmt: skip
+def _down(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+    """Down to the lower institutions the policy names, the agreed counterparts first."""
+    if req.direction is not Direction.DOWN:
+        return None
+    counterparts = _unique(ctx.institutions[link.lower] for link in ctx.down_links)
+    counterpart_ref = _counterpart_rule(ctx, req, rules)
+    policy_rules = [r for r in rules if r.kind is RuleKind.DOWN_REFERRAL]
+    matched = [
+        r for r in matching(rules, RuleKind.DOWN_REFERRAL, req)
+        if not r.params.get("from_levels") or ctx.origin.level.value in r.params["from_levels"]
+    ]  # fmt: skip
+    phase_zh = PHASE_ZH.get(req.phase or "", "")
+    if not policy_rules:
+        # No clause restricts the way down: the agreed counterparts, then the jurisdiction.
+        ref = counterpart_ref or RuleRef("no-down-referral-rule", "down_referral", "")
+        lower = [c.institution for c in ctx.lower]
+        return _Draft(
+            "down", ref, counterparts,
+            f"本地区政策未规定下转的接收机构；下转回本医联体的对接机构：{_inames(counterparts)}。",
+            "The region's policy names no receiving institutions for a down-referral; the "
+            f"patient goes back to the agreed counterparts ({len(counterparts)}).",
+            also=[(i, ref) for i in lower],
+        )  # fmt: skip
+    if not matched:
+        cites = "；".join(sorted({r.source for r in policy_rules}))
+        phases = sorted({p for r in policy_rules for p in r.match.phases})
+        return _Draft(
+            "down", RuleRef.of(policy_rules[0]), [],
+            f"{phase_zh or '该患者'}不属于下转情形（{cites} 列明："
+            f"{'、'.join(PHASE_ZH[p] for p in phases)}）。",
+            f"The patient's phase ({PHASE_EN.get(req.phase or '', 'not stated')}) is not one "
+            f"{cites} names for a down-referral "
+            f"({', '.join(PHASE_EN[p] for p in phases)}).",
+        )  # fmt: skip
+    admitted: list[tuple[Institution, RuleRef]] = []
+    for r in matched:
+        levels = _down_levels(ctx, r)
+        admitted += [(c.institution, RuleRef.of(r)) for c in ctx.lower
+                     if c.institution.level.value in levels]  # fmt: skip
+    admitted_ids = {i.id for i, _ in admitted}
+    first = [i for i in counterparts if i.id in admitted_ids] if counterpart_ref else []
+    rule = RuleRef.of(matched[0])
+    if first and counterpart_ref:
+        admitted = [(i, r) for i, r in admitted if i.id not in {f.id for f in first}]
     else:
-        rule = RuleRef("none", "none", "")
-    names = "、".join(t.name for t in _unique(targets)) or "（无对接的下级机构）"
+        first, admitted = [i for i, _ in admitted], []
+    levels = tuple(sorted({v for r in matched for v in _down_levels(ctx, r)}, key=_level_rank))
+    cites = "；".join(sorted({r.source for r in matched}))
+    who = "、".join(i.name for i in first) or "（数据中无该级别的机构）"
+    head_zh = f"{phase_zh}患者" if phase_zh else "康复期、病情稳定的患者"
     return _Draft(
-        "down", rule, targets,
-        f"康复期、病情稳定的患者下转回本医联体或辖区内的下级机构：{names}。",
-        f"A recovering or stable patient goes back down to the lower institution of their own "
-        f"alliance or area: {len(_unique(targets))} counterpart(s).",
-        levels=() if targets else ("primary",),
+        "down", counterpart_ref if first and counterpart_ref else rule, first,
+        f"{head_zh}依据 {cites} {'应' if rule.modality == 'must' else '可'}转至辖区内的"
+        f"{levels_zh(levels)}医疗机构：{who}"
+        + (f"（医联体对接单位优先，{counterpart_ref.source}）。" if counterpart_ref and
+           first else "。"),
+        f"Under {cites} the patient {'is to' if rule.modality == 'must' else 'may'} go down "
+        f"to a {' or '.join(levels)} institution of the referring institution's jurisdiction "
+        f"({len(first) + len(admitted)} found)"
+        + (f"; the alliance counterparts come first ({counterpart_ref.source})." if
+           counterpart_ref and first else "."),
+        levels=levels if not (counterpart_ref and first) else (),
+        also=admitted,
     )  # fmt: skip
+
+
+def _down_levels(ctx: RouteContext, rule: Rule) -> tuple[str, ...]:
+    """The levels a down-referral rule sends to: named, or the next lower one present."""
+    if rule.params.get("levels"):
+        return tuple(rule.params["levels"])
+    present = sorted({c.institution.level.rank for c in ctx.lower}, reverse=True)
+    if not present:
+        return ()
+    rank = present[0]
+    return tuple(v.value for v in Level if v.rank == rank)
+
+
+def _counterpart_rule(
+    ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]
+) -> RuleRef | None:
+    """A rule that prefers the alliance counterpart (000 §二(四)3), when the origin has one."""
+    if not ctx.down_links and req.direction is Direction.DOWN:
+        return None
+    for r in matching(rules, RuleKind.CHANNEL, req):
+        if r.params.get("target") == "alliance_counterpart":
+            return RuleRef.of(r)
+    return None
 
 
 def _gateway(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
-    gateways = _matching(rules, RuleKind.GATEWAY, req)
-    specific = [r for r in gateways if r.match.conditions]
-    chosen = specific or [r for r in gateways if r.params.get("default")]
-    if not chosen:
+    if not req.out_of_region:
         return None
-    rule = chosen[0]
-    targets = [ctx.institutions[t] for r in chosen for t in r.designates]
+    gateways = matching(rules, RuleKind.GATEWAY, req)
+    required = [r for r in gateways if r.params.get("default")]
+    named = [r for r in gateways if not r.params.get("default")]
+    rule = required[0] if required else named[0] if named else None
+    if rule is None:
+        return None
+    targets = [ctx.institutions[t] for t in rule.designates]
     names = "、".join(t.name for t in targets)
     onward = rule.params.get("destination", "")
-    return _Draft(
-        "gateway", RuleRef.of(rule), targets,
-        f"本地区不能诊治的病例须经{names}转出（{rule.source}）"
-        + (f"，再转至{onward}。" if onward else "。"),
-        f"Care the region cannot provide goes out through {names} under {rule.source} "
-        f"({rule.id})" + (f", which refers on to {onward}." if onward else "."),
-    )  # fmt: skip
+    alternatives = [r for r in named if r is not rule]
+    also = [(ctx.institutions[t], RuleRef.of(r)) for r in alternatives for t in r.designates]
+    verb_zh, verb_en = ("必须经", "must go out through") if rule.modality and \
+        rule.modality.value == "must" else ("可经", "may go out through")  # fmt: skip
+    zh = f"本地区不能诊治的病例{verb_zh}{names}转出（{rule.source}）" + (
+        f"，再转至{onward}。" if onward else "。"
+    )
+    en = f"Care the region cannot provide {verb_en} {names} under {rule.source} ({rule.id})" + (
+        f", which refers on to {onward}." if onward else "."
+    )
+    if alternatives:
+        alt = "、".join(ctx.institutions[t].name for r in alternatives for t in r.designates)
+        zh += f"该病种也可经{alt}转诊（{'；'.join(sorted({r.source for r in alternatives}))}）。"
+        en += f" For this condition the patient may also go via {alt}."
+    return _Draft("gateway", RuleRef.of(rule), targets, zh, en, also=also)
 
 
 def _designation(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
     if req.direction is not Direction.UP:
         return None
-    matched = [r for r in _matching(rules, RuleKind.DESIGNATION, req) if r.match.conditions]
+    matched = [r for r in matching(rules, RuleKind.DESIGNATION, req) if r.match.conditions]
     if not matched:
         return None
     rule = matched[0]
     targets = [ctx.institutions[t] for r in matched for t in r.designates]
     names = "、".join(t.name for t in _unique(targets))
     severe = req.severity is Severity.SEVERE
+    zh_name, en_name = condition_names(ctx, req.condition)
+    verb_zh, verb_en = ("须转入", "must go to") if rule.modality is Modality.MUST else \
+        ("可转入", "may go to")  # fmt: skip
     return _Draft(
         "designation", RuleRef.of(rule), targets,
-        f"该病种（{condition_name(ctx, req.condition)}，{'重症' if severe else '一般'}）"
-        f"按 {rule.source} 转入指定机构：{names}。",
-        f"For this condition ({condition_name(ctx, req.condition)}, {req.severity.value}) the "
-        "policy designates "
-        f"{names} ({rule.id}, {rule.source}).",
+        f"该病种（{zh_name}，{'重症' if severe else '一般病情'}）按 {rule.source} {verb_zh}"
+        f"指定机构：{names}。",
+        f"For this condition ({en_name}, {req.severity.value}) the patient {verb_en} the "
+        f"designated {names} ({rule.id}, {rule.source}).",
     )  # fmt: skip
 
 
@@ -460,69 +700,99 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
     first = [ctx.institutions[x.upper] for x in ctx.up_links if x.lower == ctx.origin.id]
     if not first:
         return None
-    pref = _matching(rules, RuleKind.ALLIANCE_PREFERENCE, req)
-    channel = _matching(rules, RuleKind.CHANNEL, req)
+    pref = matching(rules, RuleKind.ALLIANCE_PREFERENCE, req)
+    channel = matching(rules, RuleKind.CHANNEL, req)
     exempt = pref and req.condition in pref[0].params.get("exempt_conditions", ())
     names = "、".join(i.name for i in _unique(first))
+    zh_name, en_name = condition_names(ctx, req.condition)
     if exempt:
-        exemption = pref[0]
-        label = condition_name(ctx, req.condition)
-        outside = _suitable(ctx, req)
+        exemption = RuleRef.of(pref[0])
+        counterpart = next((RuleRef.of(r) for r in channel
+                            if r.params.get("target") == "alliance_counterpart"), None)  # fmt: skip
+        outside = [(i, exemption) for i in _suitable(ctx, req)]
         return _Draft(
-            "level", RuleRef.of(exemption), first + outside,
-            f"{label}属于 {exemption.source} 列明的专科疾病，可转往医联体外的专科机构；"
-            f"本医联体内的上级机构为{names}。",
-            f"{label} is one of the specialist conditions {exemption.source} exempts from the "
-            f"in-alliance preference ({exemption.id}), so the patient may also leave the alliance; "
-            f"inside it the upper institution is {names}.",
-            levels=tuple(sorted({i.level.value for i in first + outside}, key=_level_rank)),
+            "alliance", counterpart or exemption, first if counterpart else [],
+            f"{zh_name}属于 {exemption.source} 列明的专科疾病，不受“优先转往本医联体”的限制，"
+            f"可转往医联体外的专科机构；本医联体内的上级对接机构为{names}"
+            + (f"，在尊重患者意愿的前提下优先（{counterpart.source}）。" if counterpart else "。"),
+            f"{en_name} is one of the specialist conditions {exemption.source} exempts from the "
+            f"in-alliance preference ({exemption.id}), so the patient may also leave the "
+            f"alliance; inside it the upper counterpart is {names}"
+            + (f", preferred with the patient's consent ({counterpart.source})." if counterpart
+               else "."),
+            chain=list(ctx.up_links), also=outside,
         )  # fmt: skip
     rule_obj = pref[0] if pref else channel[0] if channel else None
     rule = RuleRef.of(rule_obj) if rule_obj else RuleRef("alliance-channel", "channel", "")
     cite = f"（{rule_obj.source}）" if rule_obj else ""
+    prefer = rule_obj is not None and rule_obj.modality is Modality.PREFER
+    also = [(i, rule) for i in _suitable(ctx, req)] if prefer else []
+    verb_zh = "优先转往" if prefer else "可按协议转往"
     return _Draft(
         "alliance", rule, first,
-        f"向上转诊优先转往本医联体内的上级对接机构{cite}：{names}，逐级上转。",
-        f"Upward referral goes first to the upper counterpart in the patient's own alliance "
-        f"({rule.id}{', ' + rule_obj.source if rule_obj else ''}): {names}, one level at a time.",
-        chain=list(ctx.up_links),
+        f"向上转诊{verb_zh}本医联体内的上级对接机构{cite}：{names}，逐级上转"
+        + ("；在尊重患者意愿的前提下，其他上级机构也可接收。" if prefer else "。"),
+        f"Upward referral goes {'preferably' if prefer else 'by agreement'} to the upper "
+        f"counterpart in the patient's own alliance ({rule.id}"
+        f"{', ' + rule_obj.source if rule_obj else ''}): {names}, one level at a time"
+        + ("; with the patient's consent other higher institutions stay admissible." if prefer
+           else "."),
+        chain=list(ctx.up_links), also=also,
     )  # fmt: skip
 
 
-def _level(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft:
-    choices = _matching(rules, RuleKind.LEVEL_CHOICE, req)
+def _level(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+    if req.direction is not Direction.UP:
+        return None
+    choices = matching(rules, RuleKind.LEVEL_CHOICE, req)
     levels: tuple[str, ...] = ()
     for r in choices:
         levels = tuple(r.params.get("levels", ())) or levels
-    form = next((r for r in choices if r.params.get("patient_chooses_institution")), None)
-    rule_obj = form or (choices[0] if choices else None)
+    # A first-contact institution refers to the levels the clause names (003 §三(二)2(1):
+    # 二级或三级), whatever its own level; anyone else refers above its own level.
+    literal = bool(levels) and acts_as_first_contact(ctx, req)
+    rank = ctx.origin.level.rank
     targets = [
         c.institution for c in ctx.pool
         if _accepts(c.institution, req) and c.institution.id != ctx.origin.id
-        and c.institution.level.rank > ctx.origin.level.rank
+        and (c.institution.level.rank > rank or literal)
         and (not levels or c.institution.level.value in levels)
     ]  # fmt: skip
-    # An upward referral goes above the origin's own level, whatever levels the rule lists.
-    levels = tuple(v for v in levels if Level(v).rank > ctx.origin.level.rank)
+    if not literal:
+        levels = tuple(v for v in levels if Level(v).rank > rank)
     levels = levels or tuple(sorted({t.level.value for t in targets}, key=_level_rank))
-    level_names = "或".join(LEVEL_ZH[v] for v in levels)
+    level_names = levels_zh(levels) if levels else "更高级别"
+    nearest_rule = next((r for r in choices if r.params.get("nearest")), None)
+    form = next((r for r in choices if r.params.get("patient_chooses_institution")), None)
+    rule_obj = nearest_rule or form or (choices[0] if choices else None)
     if rule_obj is None:
-        rule = RuleRef("no-regional-policy", "level_choice", "")
+        none = "no-regional-policy" if ctx.policy is None else "no-level-rule"
+        rule = RuleRef(none, "level_choice", "")
+        what_zh = "未载入该地区的转诊政策" if ctx.policy is None else "该地区政策未规定转诊级别"
+        what_en = (
+            "No referral policy is loaded for this region"
+            if ctx.policy is None
+            else "The region's policy names no level for this referral"
+        )
         return _Draft(
-            "level", rule, targets,
-            f"未载入该地区的转诊政策；可转往更高级别的机构（{level_names}），共{len(targets)}家。",
-            f"No referral policy is loaded for this region; the patient may go to any "
+            "level", rule, [],
+            f"{what_zh}；没有条款限制，可转往更高级别的机构（{level_names}），共{len(targets)}家。",
+            f"{what_en}; no clause restricts the choice, so the patient may go to any "
             f"higher-level institution ({len(targets)} found).",
-            levels=levels,
+            levels=levels, also=[(t, rule) for t in targets],
         )  # fmt: skip
+    ref = RuleRef.of(rule_obj)
+    nearest = _nearest_of(ctx, targets) if nearest_rule else []
     cites = "；".join(sorted({r.source for r in choices}))
     return _Draft(
-        "level", RuleRef.of(rule_obj), targets,
-        f"转诊书只填写转入医院等级（{level_names}），具体医院由患者自行选择（{cites}），"
-        f"共{len(targets)}家可选。",
-        f"The referral form names a level ({', '.join(levels)}), not a hospital; the patient "
-        f"chooses among {len(targets)} admissible institutions ({cites}).",
-        levels=levels,
+        "level", ref, nearest,
+        f"可根据病情就近转至{level_names}医疗机构；转诊书只填写转入医院等级，具体医院由患者"
+        f"自行选择（{cites}），共{len(targets)}家可选"
+        + (f"，最近的是{_inames(nearest)}。" if nearest else "。"),
+        f"The patient may go to a {' or '.join(levels)} institution, the nearest first; the "
+        f"referral form names a level, not a hospital, and the patient chooses among "
+        f"{len(targets)} admissible institutions ({cites}).",
+        levels=levels, also=[(t, ref) for t in targets],
     )  # fmt: skip
 
 
@@ -554,11 +824,15 @@ def _suitable(ctx: RouteContext, req: RouteRequest) -> list[Institution]:
 
 def _nearest(ctx: RouteContext, req: RouteRequest) -> list[Institution]:
     """Suitable institutions in the smallest division around the origin that has any."""
-    suitable = {i.id for i in _suitable(ctx, req)}
+    return _nearest_of(ctx, _suitable(ctx, req))
+
+
+def _nearest_of(ctx: RouteContext, among: list[Institution]) -> list[Institution]:
+    wanted = {i.id for i in among}
     best: list[Institution] = []
     best_rank = len(ctx.ancestry) + 1
     for c in ctx.pool:
-        if c.institution.id not in suitable:
+        if c.institution.id not in wanted:
             continue
         rank = next((k for k, d in enumerate(ctx.ancestry) if d in c.ancestry), best_rank)
         if rank < best_rank:
@@ -566,6 +840,10 @@ def _nearest(ctx: RouteContext, req: RouteRequest) -> list[Institution]:
         elif rank == best_rank:
             best.append(c.institution)
     return best
+
+
+def _inames(items: Iterable[Institution]) -> str:
+    return "、".join(i.name for i in items)
 
 
 def _level_rank(level: str) -> int:

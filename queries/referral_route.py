@@ -77,7 +77,8 @@ CALL (o) {
 }
 CALL (o, reg, ancestry) {
   // The region's institutions, and every member of an alliance that has a member there:
-  // the receiving institutions a level-named referral from this region may reach.
+  // the secondary-and-above institutions a level-named referral from this region may reach
+  // (a first-contact institution may refer to its own level too: 003 §三(二)2(1)).
   WITH o, coalesce(reg.id, ancestry[1], ancestry[0]) AS scope_id
   OPTIONAL MATCH (:Division {id: scope_id})<-[:PART_OF]-{0,6}(:Division)
                  <-[:LOCATED_IN]-(i:Institution)
@@ -90,12 +91,19 @@ CALL (o, reg, ancestry) {
       AND coalesce(m1.valid_to, date('9999-12-31')) >= $on
     WITH DISTINCT a, o
     MATCH (a)<-[m2:MEMBER_OF]-(p:Institution)
-    WHERE p.level_rank > o.level_rank
+    WHERE p.level_rank >= 2
       AND coalesce(m2.valid_from, date('0001-01-01')) <= $on
       AND coalesce(m2.valid_to, date('9999-12-31')) >= $on
     RETURN collect(DISTINCT p) AS linked
   }
-  RETURN [x IN local + linked WHERE x.level_rank > o.level_rank] AS region_pool
+  RETURN [x IN local + linked WHERE x.level_rank >= 2] AS region_pool
+}
+CALL (o, home) {
+  // Down: the lower institutions of the referring institution's own jurisdiction.
+  WITH o, home WHERE $direction = 'down'
+  MATCH (home)<-[:PART_OF]-{0,6}(:Division)<-[:LOCATED_IN]-(i:Institution)
+  WHERE i.level_rank < o.level_rank
+  RETURN collect(DISTINCT i) AS lower
 }
 CALL (region_pool) {
   UNWIND region_pool AS i
@@ -106,7 +114,7 @@ CALL (region_pool) {
   WITH i, collect(x.id) AS anc
   RETURN collect({institution: i, ancestry: anc}) AS pool
 }
-WITH o, ancestry, pol, rules, up_pairs, channels, down_pairs, pool,
+WITH o, ancestry, pol, rules, up_pairs, channels, down_pairs, pool, lower,
      [x IN up_pairs | x.fact.alliance] + [x IN channels | x.fact.alliance]
      + [x IN down_pairs | x.fact.alliance] AS alliance_ids
 CALL (alliance_ids) {
@@ -115,7 +123,7 @@ CALL (alliance_ids) {
 }
 OPTIONAL MATCH (ra:Institution {id: $readmission_of})
 OPTIONAL MATCH (dest:Institution {id: $destination})
-RETURN o, ancestry, pol, rules, up_pairs, channels, down_pairs, pool, alliances, ra, dest
+RETURN o, ancestry, pol, rules, up_pairs, channels, down_pairs, pool, lower, alliances, ra, dest
 """
 
 
@@ -189,10 +197,11 @@ def gather_on_neo4j(reader: Reader, request: RouteRequest) -> RouteContext:
         Candidate(keep(c["institution"]), tuple(c["ancestry"]))  # type: ignore[arg-type]
         for c in row["pool"]
     ]
+    lower = [Candidate(keep(i), ()) for i in row["lower"]]  # type: ignore[arg-type]
     keep(row["ra"])
     keep(row["dest"])
     return _context(origin, tuple(row["ancestry"]), _policy_from(row["pol"], row["rules"]),
-                    institutions, up, down, pool)  # fmt: skip
+                    institutions, up, down, pool, lower)  # fmt: skip
 
 
 def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContext:
@@ -232,13 +241,20 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
         Candidate(i, _ancestry(graph, i.division))
         for i in _pool(graph, origin, policy, ancestry, day)
     ]
-    for c in pool:
+    lower = []
+    if req.direction is Direction.DOWN and origin.division:
+        from queries.division_institutions import on_networkx as in_division
+
+        rank = origin.level.rank
+        lower = [Candidate(i, ()) for i in in_division(graph, origin.division)
+                 if i.level.rank < rank]  # fmt: skip
+    for c in pool + lower:
         institutions[c.institution.id] = c.institution
     for extra in (req.readmission_of, req.destination):
         found = graph.get(Label.INSTITUTION, extra) if extra else None
         if found is not None:
             institutions[found.id] = found
-    return _context(origin, ancestry, policy, institutions, up, down, pool)
+    return _context(origin, ancestry, policy, institutions, up, down, pool, lower)
 
 
 def _context(
@@ -249,6 +265,7 @@ def _context(
     up: list[Link],
     down: list[Link],
     pool: list[Candidate],
+    lower: list[Candidate],
 ) -> RouteContext:
     def link_key(x: Link) -> tuple[str, str, str, str]:
         fact = x.pairing.key if x.pairing else x.channel.key if x.channel else ""
@@ -262,6 +279,7 @@ def _context(
         up_links=tuple(sorted(up, key=link_key)),
         down_links=tuple(sorted(down, key=link_key)),
         pool=tuple(sorted(pool, key=lambda c: c.institution.id)),
+        lower=tuple(sorted(lower, key=lambda c: c.institution.id)),
     )
 
 
@@ -331,8 +349,7 @@ def _pool(
     scope = policy.region if policy else (ancestry[1] if len(ancestry) > 1 else
                                           ancestry[0] if ancestry else None)  # fmt: skip
     local = in_division(graph, scope) if scope else []
-    rank = origin.level.rank
-    found = {i.id: i for i in local if i.level.rank > rank}
+    found = {i.id: i for i in local if i.level.rank >= 2}
     # Each alliance once, however many of its members are local.
     alliances = {
         a for i in local
@@ -342,7 +359,7 @@ def _pool(
     for a in alliances:
         for other, m2 in graph.into(a, Rel.MEMBER_OF):
             i = graph.node_obj(other)
-            if i.level.rank > rank and m2.holds_on(day):
+            if i.level.rank >= 2 and m2.holds_on(day):
                 found.setdefault(i.id, i)
     return list(found.values())
 

@@ -12,6 +12,7 @@ from stores.json import to_jsonable
 def route_view(route: Route) -> dict[str, Any]:
     return {
         "allowed": route.allowed,
+        "verdict": route.verdict,
         "origin": to_jsonable(route.origin),
         "hops": [
             {
@@ -30,6 +31,7 @@ def route_view(route: Route) -> dict[str, Any]:
         "policy": route.policy,
         "reason": route.reason,
         "alternatives": to_jsonable(route.alternatives),
+        "consequences": to_jsonable(route.consequences),
     }
 
 

@@ -37,7 +37,7 @@ strawberry.enum(RoleCondition)
 __all__ = [
     "AllianceKind", "CounterpartDirection", "Direction", "DivisionLevel", "Grade",
     "InstitutionType", "Integration", "Level", "MemberRole", "Ownership", "ReferralRole",
-    "RoleCondition", "RouteFlag",
+    "RoleCondition", "RouteFlag", "RoutePhase", "RouteVerdict",
 ]  # fmt: skip
 
 
@@ -47,7 +47,9 @@ class CounterpartDirection(Enum):
     LOWER = "lower"
 
 
-@strawberry.enum(description="Circumstances that let a patient skip the usual route (DOMAIN §4.7)")
+@strawberry.enum(
+    description="Circumstances that let a patient skip the usual route (docs/domain.md, exemptions)"
+)
 class RouteFlag(Enum):
     EMERGENCY = "emergency"
     CRITICAL = "critical"
@@ -55,4 +57,26 @@ class RouteFlag(Enum):
     INFECTIOUS_NOTIFIABLE = "infectious_notifiable"
     AMBULANCE_120 = "ambulance_120"
     MASS_CASUALTY = "mass_casualty"
+    BEYOND_CAPACITY = "beyond_capacity"
     TRAVELLING = "travelling"
+    SIGNED_RESIDENT = "signed_resident"
+
+
+@strawberry.enum(
+    description="The patient's phase, for a down-referral (003 §三(二)2(4); 000 §二(一))"
+)
+class RoutePhase(Enum):
+    RECOVERY = "recovery"
+    POST_SURGERY = "post_surgery"
+    CRITICAL_STABLE = "critical_stable"
+    CHRONIC_STABLE = "chronic_stable"
+    ELDERLY = "elderly"
+    LATE_CANCER = "late_cancer"
+    STABLE_PSYCHIATRIC = "stable_psychiatric"
+
+
+@strawberry.enum(description="How admissible a destination or route is under the rules' modality")
+class RouteVerdict(Enum):
+    PREFERRED = "preferred"
+    ADMISSIBLE = "admissible"
+    REFUSED = "refused"

@@ -102,7 +102,38 @@ ROUTES = [
     _route(origin="linkou-county-people", condition="general", flags=frozenset({"ambulance_120"})),
     _route(origin="wuxi-jianghai-chc", condition="general"),
     _route(origin="wuxi-jianghai-chc", condition="general", on=date(2005, 1, 1)),
-]
+    # Modality, conditions that combine, down by jurisdiction, first contact, consequences.
+    _route(origin="ezhou-dushan-thc", condition="tuberculosis", destination="ezhou-central-hospital"),
+    _route(origin="ezhou-dushan-thc", condition="tcm-brain", out_of_region=True),
+    _route(origin="ezhou-dushan-thc", condition="general", flags=frozenset({"travelling"})),
+    _route(
+        origin="ezhou-dushan-thc", condition="general",
+        flags=frozenset({"travelling", "critical"}),
+    ),
+    _route(
+        origin="ezhou-central-hospital", condition="general", direction=Direction.DOWN,
+        phase="recovery",
+    ),
+    _route(
+        origin="ezhou-central-hospital", condition="general", direction=Direction.DOWN,
+        phase="late_cancer",
+    ),
+    _route(origin="ezhou-egang-hospital", condition="general", employer="鄂钢"),
+    _route(origin="ezhou-mental-health-centre", condition="psychiatric"),
+    _route(
+        origin="linkou-county-people", condition="general", direction=Direction.DOWN,
+        phase="chronic_stable",
+    ),
+    _route(
+        origin="linkou-diaoling-central-thc", condition="general",
+        flags=frozenset({"mass_casualty", "beyond_capacity", "signed_resident"}),
+    ),
+    _route(
+        origin="linkou-diaoling-central-thc", condition="general",
+        flags=frozenset({"emergency"}), destination="linkou-mdj-tcm",
+    ),
+    _route(origin="wuxi-second-people", condition="general", direction=Direction.DOWN),
+]  # fmt: skip
 CASES["referral_route"] = ROUTES
 CASES["route_context"] = ROUTES
 
