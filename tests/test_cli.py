@@ -110,3 +110,20 @@ def test_rejected_cli_load_writes_nothing(neo4j_clean: Neo4jStore, dataset_dir: 
     code, out = run("--data", str(dataset_dir), "load", env=env)
     assert code == 2 and "[type]" in out
     assert neo4j_clean.stats() == before
+
+
+def test_route_json_says_how_admissible_each_destination_is() -> None:
+    """003 §三(二)2(2) 可转入市三医院: preferred, with the others admissible and cited."""
+    code, out = run("--sample", "ezhou", "route", "杜山镇卫生院", "--condition", "tuberculosis",
+                    "--json")  # fmt: skip
+    assert code == 0
+    route = json.loads(out)
+    assert (route["allowed"], route["verdict"]) == (True, "preferred")
+    first, *others = route["destinations"]
+    assert (first["name"], first["preferred"]) == ("市三医院", True)
+    assert first["basis"]["modality"] == "may" and first["basis"]["source"].startswith("003")
+    assert others and not any(d["preferred"] for d in others)
+    assert {c["applies"] for c in route["consequences"]} == {"on_route", "off_route"}
+    code, text = run("--sample", "ezhou", "route", "杜山镇卫生院", "--condition", "tuberculosis",
+                     "--to", "市中心医院")  # fmt: skip
+    assert code == 0 and text.startswith("ADMISSIBLE")

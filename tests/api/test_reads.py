@@ -76,16 +76,27 @@ def test_institution_neighbours_memberships_counterparts_channels(api: Api) -> N
 
 
 def test_referral_route_matches_the_cli_contract(api: Api) -> None:
+    """000 §二(四)3-4 优先: leaving the alliance is admissible, with its basis."""
     q = """query($i: RouteInput!) { referralRoute(input: $i) {
-      allowed hops { from { id } to { id name level } via rule { id source } }
-      destinations { id } explanation reason alternatives { id } } }"""
+      allowed verdict hops { from { id } to { id name level } via rule { id source modality } }
+      destinations { id preferred basis { rule kind modality source } } explanation reason
+      alternatives { id } consequences { rule applies holds messageZh } } }"""
     r = api.data(q, {"i": {"origin": "刁翎镇中心卫生院", "to": "牡丹江市中医医院"}})
     route = r["referralRoute"]
-    assert route["allowed"] is False
-    assert [h["to"]["id"] for h in route["hops"]] == [
-        "linkou-county-people", "linkou-mdj-first-people"]  # fmt: skip
-    assert route["hops"][0]["rule"]["source"] == "000 §二(四)4"
-    assert route["alternatives"] == [{"id": "linkou-county-people"}]
+    assert (route["allowed"], route["verdict"]) == (True, "ADMISSIBLE")
+    assert [h["to"]["id"] for h in route["hops"]] == ["linkou-mdj-tcm"]
+    [dest] = route["destinations"]
+    assert dest["preferred"] is False
+    assert dest["basis"] == {"rule": "linkou-2017-alliance-preference",
+                             "kind": "alliance_preference", "modality": "prefer",
+                             "source": "000 §二(四)4"}  # fmt: skip
+    assert {c["rule"] for c in route["consequences"]} >= {
+        "linkou-2017-consequence-deductible-continuous"}  # fmt: skip
+    # 003 §三(二)2(3) 必须: out-of-city care goes through the gateway, not elsewhere.
+    refused = api.data(q, {"i": {"origin": "杜山镇卫生院", "outOfRegion": True,
+                                 "to": "鄂州二医院"}})["referralRoute"]  # fmt: skip
+    assert (refused["allowed"], refused["verdict"]) == (False, "REFUSED")
+    assert refused["reason"] and refused["alternatives"] == [{"id": "ezhou-central-hospital"}]
 
 
 def test_referral_route_flags_and_condition_errors(api: Api) -> None:
