@@ -289,7 +289,10 @@ def test_route_is_drawn_hop_by_hop(samples_server: Server, open_view: Any) -> No
     page.fill("#route-to", "牡丹江市中医医院")
     page.click("#route-submit")
     page.wait_for_selector("#route-chart[data-ready='true']")
-    assert page.get_attribute("#route-verdict", "data-allowed") == "false"
+    # 000 §二(四)3-4 优先: leaving the alliance is admissible with the patient's consent.
+    assert page.get_attribute("#route-verdict", "data-verdict") == "ADMISSIBLE"
+    assert page.get_attribute("#route-destinations li", "data-preferred") == "false"
+    assert "000 §二(四)4" in page.inner_text("#route-destinations li")
     page.fill("#route-to", "")
     page.click("#route-submit")
     page.wait_for_selector("#route-verdict[data-allowed='true']")
@@ -303,7 +306,11 @@ def test_route_is_drawn_hop_by_hop(samples_server: Server, open_view: Any) -> No
     assert {e["rule"] for e in hops} == {"linkou-2017-alliance-preference"}
     items = page.locator("#route-hops li").all()
     assert len(items) == 2 and all("000 §二(四)4" in i.inner_text() for i in items)
-    assert page.locator("#route-destinations li").all_inner_texts() == ["林口县人民医院 · 二级"]
+    first = page.locator("#route-destinations li[data-preferred='true']").all_inner_texts()
+    assert [t.split(" · ")[0] for t in first] == ["林口县人民医院"]
+    also = page.locator("#route-destinations li[data-preferred='false']").count()
+    assert also > 0, "other higher institutions stay admissible (000 §二(四)3)"
+    assert page.locator("#route-consequences li").count() > 0
     nodes = {n["id"]: n for n in option(page, "route")["series"][0]["data"]}
     assert nodes["linkou-county-people"]["destination"] is True
     screenshot(page, "route")
@@ -317,7 +324,7 @@ def test_route_to_a_level_fans_out_to_the_destinations(
     links = option(page, "route")["series"][0]["links"]
     hops = [e for e in links if e["kind"] == "hop"]
     assert len(hops) == 1 and hops[0]["target"].startswith("level:")
-    assert hops[0]["clause"] == "003 §三(三)1"
+    assert hops[0]["clause"] == "003 §三(二)2(1)"
     fans = [e for e in links if e["kind"] == "destination"]
     assert len(fans) == 7 == page.locator("#route-destinations li").count()
 

@@ -17,28 +17,43 @@ interface Hop {
   from: Ref;
   to: Ref;
   via: string;
-  rule: { id: string; kind: string; source: string; text: string };
+  rule: { id: string; kind: string; source: string; text: string; modality: string | null };
   alliance: { id: string; name: string; kind: string } | null;
+}
+interface Destination extends Ref {
+  preferred: boolean;
+  basis: { rule: string; kind: string; modality: string | null; source: string };
+}
+interface Consequence {
+  rule: string;
+  source: string;
+  applies: string;
+  holds: boolean;
+  messageZh: string;
+  messageEn: string;
 }
 interface Route {
   allowed: boolean;
+  verdict: "PREFERRED" | "ADMISSIBLE" | "REFUSED";
   origin: Ref;
   hops: Hop[];
-  destinations: Ref[];
+  destinations: Destination[];
   explanationZh: string;
   explanationEn: string;
   policy: string | null;
   reason: string | null;
-  alternatives: Ref[];
+  alternatives: Destination[];
+  consequences: Consequence[];
 }
 
 const ROUTE = `query Route($input: RouteInput!) {
   referralRoute(input: $input) {
-    allowed policy reason explanationZh explanationEn
+    allowed verdict policy reason explanationZh explanationEn
     origin { id name level }
-    hops { from { id name level } to { id name level } via rule { id kind source text } alliance { id name kind } }
-    destinations { id name level }
-    alternatives { id name level }
+    hops { from { id name level } to { id name level } via rule { id kind source text modality } alliance { id name kind } }
+    destinations { id name level preferred basis { rule kind modality source } }
+    alternatives { id name level preferred basis { rule kind modality source } }
+    consequences { rule source applies holds messageZh messageEn }
   }
 }`;
 const CONTEXT = `query RouteContext($id: ID!, $on: Date) {
@@ -58,6 +73,15 @@ const SEARCH = `query Search($q: String!) {
 // Condition ids the bundled policies use (docs/data-format.md); any other id may be typed.
 const CONDITIONS = ["general", "infectious", "tuberculosis", "hepatitis", "psychiatric", "pediatric", "obstetric", "oncology", "cardiovascular", "burn", "tcm-brain", "tcm-liver", "tcm-kidney"];
 const CONTEXT_CAP = 150;
+
+// Preferred destinations first; the others say on which rule (and how strongly) they are admissible.
+function destinationItem(d: Destination): HTMLElement {
+  const mod = d.basis.modality ? `${label("modality", d.basis.modality)} · ` : "";
+  return h("li", { "data-id": d.id ?? "", "data-preferred": String(d.preferred), class: d.preferred ? "preferred" : "also" },
+    `${d.name} · ${label("level", d.level)}`,
+    d.preferred ? h("span", { class: "tag" }, ` ${t("preferredDest")}`) : h("span", { class: "muted" }, ` ${t("alsoAdmissible")}`),
+    h("div", { class: "clause" }, `${mod}${d.basis.source || d.basis.rule}`));
+}
 const HOP_DELAY = 350;
 
 function form(ctx: ViewContext): HTMLFormElement {
@@ -87,6 +111,9 @@ function form(ctx: ViewContext): HTMLFormElement {
       ...enumValues("direction").map((d) => h("option", { value: d, selected: (p.get("direction") ?? "UP") === d }, label("direction", d))))),
     checkbox("outOfRegion", t("outOfRegion")),
     h("fieldset", {}, h("legend", {}, t("flags")), ...enumValues("flag").map((fl) => checkbox("flag", label("flag", fl), fl))),
+    h("label", {}, t("phase"), " ", h("select", { name: "phase", id: "route-phase" },
+      h("option", { value: "" }, t("choose")),
+      ...enumValues("phase").map((v) => h("option", { value: v, selected: p.get("phase") === v }, label("phase", v))))),
     h("label", {}, t("employeeOf"), " ", input("employeeOf")),
     h("label", {}, t("readmissionOf"), " ", input("readmissionOf")),
     h("label", {}, t("to"), " ", input("to")),
@@ -119,7 +146,7 @@ export async function renderRoute(root: HTMLElement, ctx: ViewContext): Promise<
     direction: p.get("direction") || "UP",
     on: ctx.on,
   };
-  for (const k of ["employeeOf", "readmissionOf", "to"]) if (p.get(k)) input[k] = p.get(k);
+  for (const k of ["employeeOf", "readmissionOf", "to", "phase"]) if (p.get(k)) input[k] = p.get(k);
   const [{ referralRoute: route }, context] = await Promise.all([
     gql<{ referralRoute: Route | null }>(ROUTE, { input }),
     gql<{ institution: (Inst & { alliances: { id: string; members: { role: string; institution: Inst }[]; pairs: { upperId: string; lowerId: string }[] }[] }) | null }>(
@@ -131,8 +158,8 @@ export async function renderRoute(root: HTMLElement, ctx: ViewContext): Promise<
   const hopList = h("ol", { class: "hops", id: "route-hops" });
   const details = h("div", { id: "details", class: "sub-details" }, h("p", { class: "muted" }, t("clickNode")));
   root.append(
-    h("section", { class: `panel verdict ${route.allowed ? "ok" : "refused"}`, id: "route-verdict", "data-allowed": String(route.allowed) },
-      h("strong", {}, route.allowed ? t("allowed") : t("notAllowed")),
+    h("section", { class: `panel verdict ${route.allowed ? "ok" : "refused"}`, id: "route-verdict", "data-allowed": String(route.allowed), "data-verdict": route.verdict },
+      h("strong", {}, label("verdict", route.verdict)),
       route.policy ? ` · ${t("policy")}: ${route.policy}` : "",
       h("p", {}, lang === "zh" ? route.explanationZh : route.explanationEn),
       route.reason ? h("p", { class: "muted" }, route.reason) : null),
@@ -141,9 +168,13 @@ export async function renderRoute(root: HTMLElement, ctx: ViewContext): Promise<
       h("aside", { class: "details" },
         h("h3", {}, t("hops")), hopList,
         h("h3", {}, t("destinations")),
-        h("ul", { id: "route-destinations", class: "links" }, ...route.destinations.map((d) => h("li", { "data-id": d.id ?? "" }, `${d.name} · ${label("level", d.level)}`))),
+        h("ul", { id: "route-destinations", class: "links" }, ...route.destinations.map(destinationItem)),
         route.alternatives.length ? h("div", {}, h("h3", {}, t("alternatives")),
-          h("ul", { class: "links" }, ...route.alternatives.map((d) => h("li", {}, d.name)))) : null,
+          h("ul", { class: "links", id: "route-alternatives" }, ...route.alternatives.map(destinationItem))) : null,
+        route.consequences.length ? h("div", {}, h("h3", {}, t("consequences")),
+          h("ul", { class: "links", id: "route-consequences" }, ...route.consequences.map((c) => h("li", { "data-rule": c.rule, "data-applies": c.applies },
+            h("b", {}, c.applies === "off_route" ? t("offRoute") : t("onRoute")), c.holds ? "" : t("ifCondition"), " ",
+            lang === "zh" ? c.messageZh : c.messageEn, " ", h("span", { class: "clause" }, c.source))))) : null,
         details)),
   );
 
