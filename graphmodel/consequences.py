@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 def consequences_of(ctx: RouteContext, req: RouteRequest, route: Route) -> tuple[Consequence, ...]:
     from graphmodel.routing import Consequence, matching
 
-    if ctx.policy is None or not route.allowed:
+    if ctx.policy is None:
         return ()
     out = []
     for rule in matching(ctx.policy.rules, RuleKind.CONSEQUENCE, req):
         p = rule.params
+        if not route.allowed and p.get("applies") != "off_route":
+            continue  # a refused route has no on-route consequence, only what leaving costs
         if not rule.match.flags_hold(req.flags):
             continue
         origin_levels = p.get("origin_levels")

@@ -345,6 +345,8 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route
     path = _path_to(chain, ctx.origin.id, dest.id)
     rule = next((d.rule for d in drafts if d.rule.id == chosen.basis.rule), main.rule)
     via = next((d.via for d in drafts if d.rule.id == chosen.basis.rule), main.via)
+    if not chosen.preferred and via == "alliance":
+        via = "level"  # off the agreed chain: the patient's own choice of a higher institution
     if path:
         hops = tuple(_link_hop(ctx, link, rule) for link in path)
     else:
