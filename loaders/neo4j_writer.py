@@ -1,8 +1,16 @@
-"""Writing a validated dataset to Neo4j: schema first, then one transaction of batched UNWINDs.
+"""Writing a validated dataset to Neo4j: a load *replaces* the dataset's facts, atomically.
 
 Every statement MERGEs on an id (nodes) or a natural key (relationships) and then SETs the
 whole property map, so loading the same dataset twice leaves the graph exactly as it was.
 Rows go in batches of `BATCH` per statement, never one statement per row.
+
+Each load stamps what it writes with the dataset's id and a fresh load id (`gen`); when every
+row is written, it deletes whatever of that dataset carries another load id (a division's
+old parent, a membership the files no longer hold), so the database holds exactly the
+dataset's facts. A small load does all of it in one transaction. A large one commits batch by
+batch under a `LoadState` marker that says `in_progress` until the clean-up has run: readers
+check the marker (`stores/neo4j.py`) and refuse to answer from a half-written graph, and
+re-running the load completes it (a new load id, the same rows, the clean-up at the end).
 """
 
 from __future__ import annotations
@@ -53,7 +61,7 @@ OPTIONAL MATCH (n)-[old:PART_OF]->(other) WHERE other.id <> row.parent
 DELETE old
 WITH n, row WHERE row.parent IS NOT NULL
 MATCH (p:Division {id: row.parent})
-MERGE (n)-[:PART_OF]->(p)
+MERGE (n)-[r:PART_OF]->(p) SET r.dataset = row.dataset, r.gen = row.gen
 """
 WRITE_GRIDS: LiteralString = """
 UNWIND $rows AS row
@@ -63,7 +71,7 @@ OPTIONAL MATCH (n)-[old:WITHIN]->(other) WHERE other.id <> row.division
 DELETE old
 WITH n, row
 MATCH (d:Division {id: row.division})
-MERGE (n)-[:WITHIN]->(d)
+MERGE (n)-[r:WITHIN]->(d) SET r.dataset = row.dataset, r.gen = row.gen
 """
 WRITE_INSTITUTIONS: LiteralString = """
 UNWIND $rows AS row
@@ -73,7 +81,7 @@ OPTIONAL MATCH (n)-[old:LOCATED_IN]->(other) WHERE other.id <> coalesce(row.divi
 DELETE old
 WITH n, row WHERE row.division IS NOT NULL
 MATCH (d:Division {id: row.division})
-MERGE (n)-[:LOCATED_IN]->(d)
+MERGE (n)-[r:LOCATED_IN]->(d) SET r.dataset = row.dataset, r.gen = row.gen
 """
 WRITE_ALLIANCES: LiteralString = """
 UNWIND $rows AS row
@@ -117,20 +125,20 @@ OPTIONAL MATCH (p)-[old:APPLIES_TO]->(other) WHERE other.id <> row.region
 DELETE old
 WITH p, row
 MATCH (d:Division {id: row.region})
-MERGE (p)-[:APPLIES_TO]->(d)
+MERGE (p)-[r:APPLIES_TO]->(d) SET r.dataset = row.dataset, r.gen = row.gen
 """
 WRITE_RULES: LiteralString = """
 UNWIND $rows AS row
 MATCH (p:Policy {id: row.policy})
 MERGE (r:Rule {id: row.id}) SET r = row
-MERGE (p)-[:HAS_RULE]->(r)
+MERGE (p)-[h:HAS_RULE]->(r) SET h.dataset = row.dataset, h.gen = row.gen
 WITH r, row
 OPTIONAL MATCH (r)-[old:DESIGNATES]->(other) WHERE NOT other.id IN row.designates
 DELETE old
 WITH DISTINCT r, row
 UNWIND row.designates AS target
 MATCH (i:Institution {id: target})
-MERGE (r)-[:DESIGNATES]->(i)
+MERGE (r)-[d:DESIGNATES]->(i) SET d.dataset = row.dataset, d.gen = row.gen
 """
 
 WRITE_BOUNDARIES: LiteralString = """
@@ -143,6 +151,41 @@ CALL (row) {
 SET n.boundary = row.geometry, n.boundary_source = row.source,
     n.boundary_assumption = row.assumption
 """
+
+# The load marker's label: bookkeeping of the writer, not a domain label (`Label`).
+LOAD_STATE: LiteralString = "LoadState"
+BEGIN_LOAD: LiteralString = """
+MERGE (m:LoadState {dataset: $dataset})
+SET m.gen = $gen, m.status = 'in_progress', m.started = datetime(), m.rows = $rows
+"""
+END_LOAD: LiteralString = """
+MATCH (m:LoadState {dataset: $dataset, gen: $gen})
+SET m.status = 'complete', m.finished = datetime()
+"""
+INCOMPLETE_LOADS: LiteralString = """
+MATCH (m:LoadState) WHERE m.status <> 'complete'
+RETURN m.dataset AS dataset, toString(m.started) AS started ORDER BY dataset LIMIT 10
+"""
+
+# What a load of the same dataset no longer says: its nodes and relationships of another
+# load. One statement per label and type (labels never come from data).
+_STALE_NODES = [
+    f"MATCH (n:{label}) WHERE n.dataset = $dataset AND coalesce(n.gen, '') <> $gen"
+    for label in ("Rule", "Policy", "Alliance", "Institution", "Grid", "Division")
+]
+_STALE_RELS = [
+    f"MATCH ()-[r:{rel}]->() WHERE r.dataset = $dataset AND coalesce(r.gen, '') <> $gen"
+    for rel in ("PART_OF", "WITHIN", "LOCATED_IN", "MEMBER_OF", "SERVES", "PAIRED_WITH",
+                "CHANNEL", "REFERRED", "APPLIES_TO", "HAS_RULE", "DESIGNATES")
+]  # fmt: skip
+# In one transaction (small loads) and in the server's own batches (large ones).
+STALE_IN_TX: tuple[LiteralString, ...] = tuple(
+    [q + " DELETE r" for q in _STALE_RELS] + [q + " DETACH DELETE n" for q in _STALE_NODES]
+)
+STALE_BATCHED: tuple[LiteralString, ...] = tuple(
+    [q + " CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS" for q in _STALE_RELS]
+    + [q + " CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS" for q in _STALE_NODES]
+)
 
 T = TypeVar("T")
 
@@ -158,19 +201,23 @@ def batches(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
         yield batch
 
 
-def statements(dataset: Dataset) -> Iterator[tuple[LiteralString, Iterable[dict[str, Any]]]]:
-    """Each write statement with the rows it takes, in dependency order."""
-    tag: Callable[[dict[str, Any]], dict[str, Any]] = lambda p: p | {"dataset": dataset.id}  # noqa: E731
+def statements(
+    dataset: Dataset, gen: str = ""
+) -> Iterator[tuple[LiteralString, Iterable[dict[str, Any]]]]:
+    """Each write statement with the rows it takes, in dependency order, stamped with the
+    dataset's id and the load's id `gen`."""
+    stamp = {"dataset": dataset.id, "gen": gen}
+    tag: Callable[[dict[str, Any]], dict[str, Any]] = lambda p: p | stamp  # noqa: E731
     yield WRITE_DIVISIONS, (tag(props.division_props(d)) for d in dataset.divisions)
-    yield WRITE_PART_OF, ({"id": d.id, "parent": d.parent} for d in dataset.divisions)
+    yield WRITE_PART_OF, (tag({"id": d.id, "parent": d.parent}) for d in dataset.divisions)
     yield WRITE_GRIDS, (tag(props.grid_props(g)) for g in dataset.grids)
     yield WRITE_INSTITUTIONS, (tag(props.institution_props(i)) for i in dataset.institutions)
     yield WRITE_ALLIANCES, (tag(props.alliance_props(a)) for a in dataset.alliances)
-    yield WRITE_MEMBERSHIPS, (props.membership_props(m) for m in dataset.memberships)
-    yield WRITE_SERVICES, (props.service_props(s) for s in dataset.services)
-    yield WRITE_PAIRINGS, (props.pairing_props(p) for p in dataset.pairings)
-    yield WRITE_CHANNELS, (props.channel_props(c) for c in dataset.channels)
-    yield WRITE_REFERRALS, (props.referral_props(r) for r in dataset.referrals)
+    yield WRITE_MEMBERSHIPS, (tag(props.membership_props(m)) for m in dataset.memberships)
+    yield WRITE_SERVICES, (tag(props.service_props(s)) for s in dataset.services)
+    yield WRITE_PAIRINGS, (tag(props.pairing_props(p)) for p in dataset.pairings)
+    yield WRITE_CHANNELS, (tag(props.channel_props(c)) for c in dataset.channels)
+    yield WRITE_REFERRALS, (tag(props.referral_props(r)) for r in dataset.referrals)
     yield (
         WRITE_POLICIES,
         (
@@ -210,9 +257,11 @@ def rows(dataset: Dataset) -> int:
                                                      "REFERRED"))  # fmt: skip
 
 
-def batched_work(dataset: Dataset, batch_size: int = BATCH) -> Iterator[Callable[[Any], None]]:
+def batched_work(
+    dataset: Dataset, gen: str = "", batch_size: int = BATCH
+) -> Iterator[Callable[[Any], None]]:
     """One unit of work per batch, each for a transaction of its own, in dependency order."""
-    for cypher, items in statements(dataset):
+    for cypher, items in statements(dataset, gen):
         for batch in batches(items, batch_size):
 
             def work(tx: Any, cypher: LiteralString = cypher, batch: list[Any] = batch) -> None:
@@ -221,11 +270,14 @@ def batched_work(dataset: Dataset, batch_size: int = BATCH) -> Iterator[Callable
             yield work
 
 
-def write(tx: Any, dataset: Dataset, batch_size: int = BATCH) -> int:
-    """Run every statement inside the caller's transaction; return the number of statements."""
+def write(tx: Any, dataset: Dataset, gen: str = "", batch_size: int = BATCH) -> int:
+    """Replace the dataset inside the caller's transaction; return the number of statements."""
     sent = 0
-    for cypher, rows in statements(dataset):
+    for cypher, rows in statements(dataset, gen):
         for batch in batches(rows, batch_size):
             tx.run(cypher, rows=batch).consume()
             sent += 1
+    for cypher in STALE_IN_TX:
+        tx.run(cypher, dataset=dataset.id, gen=gen).consume()
+        sent += 1
     return sent

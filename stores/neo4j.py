@@ -7,6 +7,7 @@ Driver errors are translated into `UnavailableError` here and never escape.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar
@@ -32,6 +33,9 @@ from graphmodel.store import LoadReport, NamedQuery
 from loaders import neo4j_writer
 
 T = TypeVar("T")
+
+# How long a clean look at the load markers is trusted (one small query per period).
+LOAD_CHECK_SECONDS = 2.0
 
 # Counts come from the count store: one literal statement per label and type, no scan.
 _COUNT_PARTS = [
@@ -116,9 +120,32 @@ class Neo4jStore:
             notifications_min_severity="OFF",
         )
         self.reader = Neo4jReader(self.driver, settings.neo4j_database)
+        self._loads_checked = 0.0  # monotonic time of the last clean look at the load markers
+        self.load_checks = 0
 
     def run(self, query: NamedQuery, /, **args: Any) -> Any:
+        self.check_loads()
         return query.on_neo4j(self.reader, **args)
+
+    def check_loads(self) -> None:
+        """Refuse to answer from a half-written graph: a batched load still in progress, or
+        one that was interrupted. Looked up at most every `LOAD_CHECK_SECONDS`."""
+        now = time.monotonic()
+        if now - self._loads_checked < LOAD_CHECK_SECONDS:
+            return
+        with translated():
+            records, _, _ = self.driver.execute_query(
+                neo4j_writer.INCOMPLETE_LOADS, routing_=RoutingControl.READ,
+                database_=self.settings.neo4j_database,
+            )  # fmt: skip
+        self.load_checks += 1
+        if records:
+            names = ", ".join(f"{r['dataset']} (started {r['started']})" for r in records)
+            raise UnavailableError(
+                f"the database holds a partly written load of dataset(s) {names}: a load is "
+                "running or was interrupted; run `alliancegraph load` again to complete it"
+            )
+        self._loads_checked = now
 
     def ping(self) -> None:
         with translated():
@@ -136,17 +163,34 @@ class Neo4jStore:
             return s.execute_write(work)
 
     def load(self, dataset: Dataset, one_transaction: bool | None = None) -> LoadReport:
-        """Write a validated dataset: in one transaction up to `ONE_TRANSACTION_MAX` rows
-        (or when asked), else one transaction per batch; either way safe to re-run."""
+        """Replace the dataset's facts with `dataset` (see `loaders.neo4j_writer`): in one
+        transaction up to `ONE_TRANSACTION_MAX` rows (or when asked), else batch by batch
+        under a load marker; either way safe to re-run, and a re-run completes a broken one."""
         started = time.perf_counter()
         self.ensure_schema()
+        gen = uuid.uuid4().hex
+        rows = neo4j_writer.rows(dataset)
         if one_transaction is None:
-            one_transaction = neo4j_writer.rows(dataset) <= neo4j_writer.ONE_TRANSACTION_MAX
+            one_transaction = rows <= neo4j_writer.ONE_TRANSACTION_MAX
+        mark = {"dataset": dataset.id, "gen": gen}
         if one_transaction:
-            self.write(lambda tx: neo4j_writer.write(tx, dataset))
+
+            def replace(tx: neo4j.ManagedTransaction) -> None:
+                tx.run(neo4j_writer.BEGIN_LOAD, mark | {"rows": rows}).consume()
+                neo4j_writer.write(tx, dataset, gen)
+                tx.run(neo4j_writer.END_LOAD, mark).consume()
+
+            self.write(replace)
         else:
-            for work in neo4j_writer.batched_work(dataset):
+            self.write(lambda tx: tx.run(neo4j_writer.BEGIN_LOAD, mark | {"rows": rows}).consume())
+            self._loads_checked = 0.0  # our own marker: readers here look again
+            for work in neo4j_writer.batched_work(dataset, gen):
                 self.write(work)
+            with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
+                for statement in neo4j_writer.STALE_BATCHED:
+                    s.run(statement, mark).consume()
+            self.write(lambda tx: tx.run(neo4j_writer.END_LOAD, mark).consume())
+        self._loads_checked = 0.0
         counts = dataset.counts()
         return LoadReport(
             dataset=dataset.id,

@@ -37,8 +37,9 @@ def test_loads_are_batched_not_one_statement_per_row(samples: Dataset) -> None:
         def __init__(self) -> None:
             self.calls: list[int] = []
 
-        def run(self, cypher: str, rows: list[object]) -> Recorder:
-            self.calls.append(len(rows))
+        def run(self, cypher: str, rows: list[object] | None = None, **_: object) -> Recorder:
+            if rows is not None:  # the clean-up statements after the rows take no rows
+                self.calls.append(len(rows))
             return self
 
         def consume(self) -> None:
@@ -47,7 +48,8 @@ def test_loads_are_batched_not_one_statement_per_row(samples: Dataset) -> None:
     tx = Recorder()
     sent = neo4j_writer.write(tx, samples, batch_size=50)
     rows = sum(tx.calls)
-    assert sent == len(tx.calls) < rows / 5
+    assert sent == len(tx.calls) + len(neo4j_writer.STALE_IN_TX)
+    assert len(tx.calls) < rows / 5
     assert max(tx.calls) == 50
 
 
