@@ -3,8 +3,8 @@
 The decision is made here, once, on a `RouteContext` that each store gathers in one round
 trip (`queries/referral_route.py`): the origin, the region's policy, the origin's alliance
 chains and channels, and the pool of institutions a level-named referral may reach. The
-rules come from the region's policy data (DOMAIN §6); the order they are tried in follows
-DOMAIN §4 and DESIGN "A route": exemptions, readmission, direction down, out-of-region
+rules come from the region's policy data (docs/domain.md §11); the order they are tried in
+follows docs/domain.md §5: exemptions, readmission, direction down, out-of-region
 gateways, designations, the own alliance's agreed channels, and finally a level.
 """
 

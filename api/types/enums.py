@@ -47,7 +47,9 @@ class CounterpartDirection(Enum):
     LOWER = "lower"
 
 
-@strawberry.enum(description="Circumstances that let a patient skip the usual route (DOMAIN §4.7)")
+@strawberry.enum(
+    description="Circumstances that let a patient skip the usual route (docs/domain.md §5.1)"
+)
 class RouteFlag(Enum):
     EMERGENCY = "emergency"
     CRITICAL = "critical"
