@@ -99,7 +99,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
             holder["store"] = store
             yield
             return
-        from graphmodel.cli import open_store
+        from stores.open import open_store
 
         holder["store"] = await asyncio.to_thread(open_store, settings)
         log.info("serving the %s store", holder["store"].kind)

@@ -1,4 +1,4 @@
-"""The obligations a validator checks (DOMAIN §5), each with an id, a severity and its clause.
+"""The obligations a validator checks (docs/domain.md §8), each with id, severity and clause.
 
 The structural obligations are a fixed catalogue: who must belong to an alliance, who may
 lead which kind, the roles inside a county community (县域医共体), the pairings that must

@@ -1,4 +1,4 @@
-"""Region policies as data: versioned rules, each citing its clause (DOMAIN §6)."""
+"""Region policies as data: versioned rules, each citing its clause (docs/domain.md §11)."""
 
 from __future__ import annotations
 

@@ -3,12 +3,13 @@
 The decision is made here, once, on a `RouteContext` that each store gathers in one round
 trip (`queries/referral_route.py`): the origin, the region's policy, the origin's alliance
 chains and channels, and the institutions a level-named referral may reach. The rules come
-from the region's policy data; they are tried in the order of docs/domain.md ("Referral"):
-exemptions, readmission, direction down, out-of-region gateways, designations, the own
-alliance's agreed channels, and finally a level.
+from the region's policy data (docs/domain.md §11); they are tried in the order of
+docs/domain.md §5: exemptions, readmission, conditional first contact, direction down,
+out-of-region gateways, designations, the own alliance's agreed channels, and finally a level.
 
-Every rule binds only as strongly as its clause's verb (`Modality`). The first rule that
-applies gives the *recommended* route and its preferred destinations. Under a rule that says
+Every rule binds only as strongly as its clause's verb (`Modality`, docs/domain.md §6). The
+first rule that applies gives the *recommended* route and its preferred destinations. Under
+a rule that says
 *may* or *preferably*, the rules after it stay in force underneath: what they admit is
 admissible too (a tuberculosis patient is designated to one hospital and may still choose
 another that the general rule admits). A rule that says *must* admits only its own

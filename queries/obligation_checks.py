@@ -1,4 +1,4 @@
-"""Which structural obligations of DOMAIN §5 does the network miss on a date?
+"""Which structural obligations of docs/domain.md §8 does the network miss on a date?
 
 The checks of `graphmodel.obligations.CATALOGUE` about alliances and partnerships: lead
 types and the hub and base roles of county communities (`queries/_alliance_checks.py`),

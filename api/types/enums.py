@@ -48,7 +48,7 @@ class CounterpartDirection(Enum):
 
 
 @strawberry.enum(
-    description="Circumstances that let a patient skip the usual route (docs/domain.md, exemptions)"
+    description="Circumstances that let a patient skip the usual route (docs/domain.md §5.1)"
 )
 class RouteFlag(Enum):
     EMERGENCY = "emergency"

@@ -103,7 +103,10 @@ ROUTES = [
     _route(origin="wuxi-jianghai-chc", condition="general"),
     _route(origin="wuxi-jianghai-chc", condition="general", on=date(2005, 1, 1)),
     # Modality, conditions that combine, down by jurisdiction, first contact, consequences.
-    _route(origin="ezhou-dushan-thc", condition="tuberculosis", destination="ezhou-central-hospital"),
+    _route(
+        origin="ezhou-dushan-thc", condition="tuberculosis",
+        destination="ezhou-central-hospital",
+    ),
     _route(origin="ezhou-dushan-thc", condition="tcm-brain", out_of_region=True),
     _route(origin="ezhou-dushan-thc", condition="general", flags=frozenset({"travelling"})),
     _route(

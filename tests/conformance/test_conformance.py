@@ -31,7 +31,7 @@ def test_both_stores_answer_alike(
     assert neo4j_samples.run(query, **args) == expected
 
 
-# The seeds name no grids and draw no outlines, so the bundled samples hold none (DOMAIN §7):
+# The seeds name no grids and draw no outlines, so the samples hold none (docs/domain.md §10):
 # these queries get their non-empty cases from the datasets their own tests build.
 EMPTY_ON_SAMPLES = {"grids_of", "boundaries"}
 

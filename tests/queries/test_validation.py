@@ -24,7 +24,7 @@ SAMPLE_FINDINGS = {
     ("membership.ownership_unknown", "info"): 51,  # 003 附件2 states no ownership
     ("primary.secondary_partner", "warning"): 31,  # 003 names no pairings
     ("county_hospital.specialty_alliance", "warning"): 3,  # 000 §二(二)3 is a plan
-    ("grid.none_defined", "warning"): 2,  # no seed names a grid (DOMAIN §7)
+    ("grid.none_defined", "warning"): 2,  # no seed names a grid (docs/domain.md §10)
     ("county_hospital.leads_community", "warning"): 1,  # 000 §二(二)1 is a plan
     ("telemedicine.township_reach", "warning"): 1,  # 000 §二(二)4 names no members
 }

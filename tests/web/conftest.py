@@ -55,7 +55,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         child_env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
         child_env.update(env or {})
-        command = [sys.executable, "-m", "graphmodel", *data_args, "serve", "--dev",
+        command = [sys.executable, "-m", "cli", *data_args, "serve", "--dev",
                    "--port", str(self.port)]  # fmt: skip
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"ag-web-{self.port}.log", "w+b")  # noqa: SIM115
         self.process = subprocess.Popen(command, cwd=ROOT, env=child_env, stdout=self.log,

@@ -8,9 +8,9 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from graphmodel.cli import cli
+from cli.main import cli
 from stores.neo4j import Neo4jStore
-from tests.test_cli import neo4j_env
+from tests.cli.test_main import neo4j_env
 
 NO_NEO4J = {"NEO4J_URI": ""}
 TODAY = "2026-01-01"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from graphmodel.cli import cli
+from cli.main import cli
 from stores.neo4j import Neo4jStore
 from tests.conftest import neo4j_settings
 

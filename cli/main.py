@@ -1,4 +1,4 @@
-"""The `alliancegraph` command line (also `python -m graphmodel`).
+"""The `alliancegraph` command line (also `python -m cli`).
 
 Global options choose the data: `--sample NAME` (repeatable) or `--data DIR` (repeatable).
 With neither, commands read the Neo4j database when `NEO4J_URI` is set, and otherwise all
@@ -17,10 +17,12 @@ from typing import Any
 
 import click
 
+from graphmodel.dataset import Dataset
 from graphmodel.enums import AllianceKind
 from graphmodel.errors import AllianceGraphError, AmbiguousError, NotFoundError, UnavailableError
 from graphmodel.settings import Settings
 from graphmodel.store import Store
+from stores.open import chosen_dataset, open_store
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
@@ -33,14 +35,8 @@ class Context:
     data: tuple[Path, ...] = ()
     _store: Store | None = field(default=None, repr=False)
 
-    def dataset(self) -> Any:
-        from loaders.folder import load_datasets
-        from loaders.samples import load_all_samples, sample_path
-
-        if not self.samples and not self.data:
-            return load_all_samples()
-        folders = [sample_path(s) for s in self.samples] + list(self.data)
-        return load_datasets(folders)
+    def dataset(self) -> Dataset:
+        return chosen_dataset(self.samples, self.data)
 
     def close(self) -> None:
         if self._store is not None:
@@ -49,24 +45,8 @@ class Context:
 
     def store(self) -> Store:
         if self._store is None:
-            self._store = open_store(self.settings, self)
+            self._store = open_store(self.settings, self.samples, self.data)
         return self._store
-
-
-def open_store(settings: Settings, ctx: Context | None = None) -> Store:
-    """Neo4j when `NEO4J_URI` is set and no data is chosen; otherwise the embedded store."""
-    chosen = ctx is not None and (ctx.samples or ctx.data)
-    if settings.neo4j_uri and not chosen:
-        from stores.neo4j import Neo4jStore
-
-        return Neo4jStore(settings)
-    from stores.memory import MemoryStore
-
-    if ctx is None:
-        from loaders.samples import load_all_samples
-
-        return MemoryStore(load_all_samples())
-    return MemoryStore(ctx.dataset())
 
 
 def emit(data: Any, as_json: bool, text: Callable[[Any], str]) -> None:
@@ -458,4 +438,4 @@ def main() -> None:
 
 
 # Report commands live in their own module and register on `cli` when it is imported.
-from graphmodel import cli_reports  # noqa: E402, F401
+from cli import reports  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """Planner and inspector reports on the command line: validate, unaffiliated, coverage, kpis.
 
-Commands here register on the `alliancegraph` group defined in `graphmodel.cli`.
+Commands here register on the `alliancegraph` group defined in `cli.main`.
 `validate` is a gate for a data pipeline: it exits 1 when any error-level finding exists
 (the data contradicts itself), 0 otherwise; warnings and info never fail it. As everywhere,
 2 means a usage or input error and 3 an unavailable database.
@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from graphmodel.cli import Context, cli, emit, json_option, reported
+from cli.main import Context, cli, emit, json_option, reported
 from graphmodel.enums import InstitutionType, Level
 
 EXIT_ERROR_FINDINGS = 1

@@ -1,3 +1,0 @@
-from graphmodel.cli import main
-
-main()
