@@ -28,7 +28,10 @@ def test_institutions_filter_by_name_level_division_and_alliance(api: Api) -> No
         "wuxi-chongansi-chc", "wuxi-guangrui-chc", "wuxi-guangyi-chc", "wuxi-jianghai-chc",
         "wuxi-shangmadun-chc", "wuxi-tongjiang-chc",
     ]  # fmt: skip
-    assert ids({"level": "TERTIARY", "type": "TCM"}) == ["ezhou-tcm-hospital", "linkou-mdj-tcm"]
+    assert ids({"level": "TERTIARY", "type": "TCM"}) == [
+        "ezhou-tcm-hospital", "hohhot-imar-mongolian-international", "hohhot-imar-tcm",
+        "hohhot-mongolian-tcm", "linkou-mdj-tcm",
+    ]  # fmt: skip
     assert ids({"alliance": "linkou-ur-mdj-women-children"}) == [
         "linkou-county-mch", "linkou-jiantang-thc", "linkou-kuishan-thc", "linkou-longzhao-thc",
         "linkou-mdj-women-children", "linkou-qingshan-thc", "linkou-sandaotong-thc",
