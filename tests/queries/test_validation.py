@@ -24,7 +24,7 @@ SAMPLE_FINDINGS = {
     ("membership.ownership_unknown", "info"): 51,  # 003 附件2 states no ownership
     ("primary.secondary_partner", "warning"): 33,  # 003 names no pairings; nor 004 7 for 白土, 大屯
     ("county_hospital.specialty_alliance", "warning"): 5,  # 000 §二(二)3 is a plan; 004 names none
-    ("grid.none_defined", "warning"): 12,  # no seed names a grid (DOMAIN §7)
+    ("grid.none_defined", "warning"): 12,  # no seed names a grid
     ("county_hospital.leads_community", "warning"): 1,  # 000 §二(二)1 is a plan
     ("telemedicine.township_reach", "warning"): 2,  # 000 §二(二)4, 004 10 name no members
     # 呼和浩特's four city districts: their placeholder leads sit in a division of level
