@@ -28,7 +28,10 @@ def test_institutions_filter_by_name_level_division_and_alliance(api: Api) -> No
         "wuxi-chongansi-chc", "wuxi-guangrui-chc", "wuxi-guangyi-chc", "wuxi-jianghai-chc",
         "wuxi-shangmadun-chc", "wuxi-tongjiang-chc",
     ]  # fmt: skip
-    assert ids({"level": "TERTIARY", "type": "TCM"}) == ["ezhou-tcm-hospital", "linkou-mdj-tcm"]
+    assert ids({"level": "TERTIARY", "type": "TCM"}) == [
+        "ezhou-tcm-hospital", "hohhot-imar-mongolian-international", "hohhot-imar-tcm",
+        "hohhot-mongolian-tcm", "linkou-mdj-tcm",
+    ]  # fmt: skip
     assert ids({"alliance": "linkou-ur-mdj-women-children"}) == [
         "linkou-county-mch", "linkou-jiantang-thc", "linkou-kuishan-thc", "linkou-longzhao-thc",
         "linkou-mdj-women-children", "linkou-qingshan-thc", "linkou-sandaotong-thc",
@@ -128,7 +131,7 @@ def test_pagination_walks_every_institution_once(api: Api) -> None:
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    assert seen == sorted(seen) and len(seen) == len(set(seen)) == 77
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) == 108
 
 
 def test_pagination_edges(api: Api) -> None:
@@ -138,7 +141,8 @@ def test_pagination_edges(api: Api) -> None:
     assert api.codes('{ institutions(after: "bm90LWEtY3Vyc29y") { nodes { id } } }') == [
         "INVALID_INPUT"
     ]
-    last = api.data('{ institutions(first: 5, after: "aWQ6d3V4aS10b25namlhbmctY2hj") '
+    after_last = "aWQ6eGlhb3hpYW4temhhbmd6aHVhbmd6aGFpLXN1YmNlbnRyZQ=="  # the last id, base64
+    last = api.data(f'{{ institutions(first: 5, after: "{after_last}") '
                     "{ nodes { id } pageInfo { hasNextPage endCursor } } }")  # fmt: skip
     assert last["institutions"] == {"nodes": [], "pageInfo": {"hasNextPage": False,
                                                               "endCursor": None}}  # fmt: skip
@@ -146,5 +150,8 @@ def test_pagination_edges(api: Api) -> None:
 
 def test_root_divisions_start_each_hierarchy(api: Api) -> None:
     roots = api.data("{ rootDivisions { code level children { code } } }")["rootDivisions"]
-    assert [r["code"] for r in roots] == ["ezhou-hubei", "linkou-heilongjiang", "wuxi-jiangsu"]
+    assert [r["code"] for r in roots] == [
+        "ezhou-hubei", "hohhot-inner-mongolia", "linkou-heilongjiang", "luoyang-henan",
+        "wuxi-jiangsu", "xiaoxian-anhui",
+    ]  # fmt: skip
     assert all(r["level"] == "PROVINCE" and r["children"] for r in roots)

@@ -28,10 +28,12 @@ def neo4j_env() -> dict[str, str]:
     }
 
 
-def test_samples_lists_the_three_bundled_datasets() -> None:
+def test_samples_lists_the_bundled_datasets() -> None:
     code, out = run("samples", "--json")
     assert code == 0
-    assert [s["id"] for s in json.loads(out)] == ["ezhou", "linkou", "wuxi"]
+    assert [s["id"] for s in json.loads(out)] == [
+        "ezhou", "hohhot", "linkou", "luoyang", "wuxi", "xiaoxian",
+    ]  # fmt: skip
 
 
 def test_stats_on_the_embedded_default_counts_all_samples() -> None:
@@ -39,7 +41,7 @@ def test_stats_on_the_embedded_default_counts_all_samples() -> None:
     assert code == 0
     data = json.loads(out)
     assert data["store"] == "memory"
-    assert data["nodes"]["Institution"] == 51 + 19 + 7
+    assert data["nodes"]["Institution"] == 51 + 24 + 19 + 0 + 7 + 7
 
 
 def test_stats_of_one_sample() -> None:
@@ -51,7 +53,7 @@ def test_stats_of_one_sample() -> None:
 def test_unknown_sample_exits_2_listing_the_samples() -> None:
     code, out = run("--sample", "nowhere", "stats")
     assert code == 2
-    assert "ezhou, linkou, wuxi" in out
+    assert "ezhou, hohhot, linkou, luoyang, wuxi, xiaoxian" in out
 
 
 def test_names_resolve_in_either_script() -> None:

@@ -29,7 +29,7 @@ def test_validate_on_the_samples_exits_0_with_warnings_and_info() -> None:
     code, out = run("validate", "--on", TODAY, "--json")
     assert code == 0
     report = as_json(out)
-    assert report["counts"] == {"error": 0, "warning": 38, "info": 51}
+    assert report["counts"] == {"error": 0, "warning": 57, "info": 51}
     assert report["has_errors"] is False
     f = report["findings"][0]
     assert set(f) >= {"rule", "severity", "source", "subject", "message_zh", "message_en"}
@@ -104,8 +104,11 @@ def test_coverage_json() -> None:
     assert code == 0
     data = as_json(out)
     assert data["grids"] == []
+    hohhot = ["helinge-er", "huimin", "qingshuihe", "saihan", "tumote-left", "tuoketuo",
+              "wuchuan", "xincheng", "yuquan"]  # fmt: skip
     assert [(a["division"], a["grids"], a["share_covered"]) for a in data["areas"]] == [
-        ("linkou-county", 0, None), ("wuxi-chongan", 0, None),
+        *((f"hohhot-{h}", 0, None) for h in hohhot),
+        ("linkou-county", 0, None), ("wuxi-chongan", 0, None), ("xiaoxian-county", 0, None),
     ]  # fmt: skip
     code, out = run("coverage", "--division", "wuxi-city")
     assert code == 0 and "崇安区: 0 grid(s)" in out
@@ -116,7 +119,9 @@ def test_kpis_json_and_text() -> None:
     assert code == 0
     data = as_json(out)
     assert (data["period"], data["previous"]) == ("2024", "2023")
-    assert [r["policy"] for r in data["regions"]] == ["ezhou-2015", "linkou-2017"]
+    assert [r["policy"] for r in data["regions"]] == [
+        "ezhou-2015", "hohhot-2017", "linkou-2017", "luoyang-2010", "xiaoxian-2023",
+    ]  # fmt: skip
     code, out = run("--sample", "linkou", "kpis", "--period", "2024")
     assert code == 0
     assert "in_county_treatment_rate" in out and "not_computable" in out

@@ -21,10 +21,14 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"institution": "wuxi-jianghai-chc", "direction": "upper"},
         {"institution": "wuxi-second-people", "on": date(2008, 1, 1)},
         {"institution": "linkou-qingshan-thc", "alliance": "linkou-ur-mdj-tcm"},
+        {"institution": "xiaoxian-county-people", "direction": "upper"},
+        {"institution": "xiaoxian-bengbu-affiliated", "direction": "lower"},
     ],
     "institution": [
         {"id": "ezhou-central-hospital"},
         {"id": "linkou-county-people"},
+        {"id": "xiaoxian-county-people"},
+        {"id": "hohhot-xincheng-community-lead"},
         {"id": "no-such-institution"},
     ],
     "institutions_named": [
@@ -32,6 +36,8 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"name": "鄂鋼職工醫院"},  # an alternative name, in Traditional script
         {"name": "奎山乡卫生院"},
         {"name": "三道通镇卫生院"},
+        {"name": "县医院"},  # 004's short name for 萧县人民医院
+        {"name": "呼和浩特市第一医院"},
         {"name": "不存在的医院"},
     ],
     "institution_search": [
@@ -43,6 +49,8 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"alliance": "wuxi-second-people-alliance"},
         {"alliance": "wuxi-second-people-alliance", "on": date(2008, 12, 31)},
         {"alliance": "linkou-ur-mdj-first"},
+        {"alliance": "xiaoxian-county-community"},
+        {"alliance": "hohhot-first-group"},
         {"alliance": "no-such-alliance"},
     ],
     "institution_alliances": [
@@ -50,12 +58,17 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"institution": "linkou-county-people"},
         {"institution": "wuxi-second-people", "on": date(2010, 1, 1)},
         {"institution": "ezhou-central-hospital"},
+        {"institution": "xiaoxian-county-tcm"},
+        {"institution": "hohhot-wuchuan-community-lead"},
     ],
     "division_institutions": [
         {"division": "ezhou-city"},
         {"division": "linkou-county"},
         {"division": "linkou-county", "recursive": False},
         {"division": "linkou-heilongjiang"},
+        {"division": "xiaoxian-suzhou"},
+        {"division": "hohhot-city", "recursive": False},
+        {"division": "luoyang-henan"},  # policy only: no institutions
         {"division": "no-such-division"},
     ],
 }
@@ -136,6 +149,19 @@ ROUTES = [
         flags=frozenset({"emergency"}), destination="linkou-mdj-tcm",
     ),
     _route(origin="wuxi-second-people", condition="general", direction=Direction.DOWN),
+    _route(origin="xiaoxian-baitu-central-thc", condition="general"),
+    _route(
+        origin="xiaoxian-county-people",
+        condition="general",
+        out_of_region=True,
+        flags=frozenset({"travelling"}),
+    ),
+    _route(origin="xiaoxian-huangkou-subcentre", condition="general", on=date(2023, 1, 1)),
+    _route(origin="hohhot-wuchuan-community-lead", condition="general"),
+    _route(origin="hohhot-first", condition="general", direction=Direction.DOWN),
+    _route(
+        origin="hohhot-tuoketuo-community-lead", condition="general", destination="hohhot-first"
+    ),
 ]  # fmt: skip
 CASES["referral_route"] = ROUTES
 CASES["route_context"] = ROUTES

@@ -21,6 +21,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"on": TODAY, "include_unknown": True},
         {"on": BEFORE_WUXI},
         {"on": BEFORE_WUXI, "division": "wuxi-city"},
+        {"on": TODAY, "include_unknown": True, "division": "xiaoxian-county"},
         {"on": TODAY, "include_unknown": True, "level": Level.SECONDARY},
         {"on": TODAY, "include_unknown": True, "type": InstitutionType.COMMUNITY_CENTRE},
         {"on": TODAY},
@@ -28,6 +29,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "grid_coverage": [
         {"on": TODAY},
         {"on": TODAY, "division": "linkou-county"},
+        {"on": TODAY, "division": "hohhot-city"},
     ],
     "obligation_checks": [
         {"on": TODAY},
@@ -45,5 +47,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"period": "2024"},
         {"period": "2017-Q4"},
         {"period": "2020-03", "division": "linkou-county"},
+        {"period": "2023", "division": "xiaoxian-county"},
+        {"period": "2018", "division": "hohhot-city"},
     ],
 }

@@ -145,8 +145,19 @@ def test_samples_findings(store: Store) -> None:
     assert by_rule["county_hospital.leads_community"] == ["linkou-county-people"]
     assert by_rule["county_hospital.specialty_alliance"] == [
         "linkou-county-mch", "linkou-county-people", "linkou-county-tcm",
+        "xiaoxian-county-people", "xiaoxian-county-tcm",
     ]  # fmt: skip
-    assert by_rule["telemedicine.township_reach"] == ["linkou-county"]
-    assert len(by_rule["primary.secondary_partner"]) == 31
-    assert all(s.startswith("ezhou-") for s in by_rule["primary.secondary_partner"])
-    assert len(found) == 36
+    assert by_rule["telemedicine.township_reach"] == ["linkou-county", "xiaoxian-county"]
+    assert len(by_rule["primary.secondary_partner"]) == 31 + 2
+    assert [s for s in by_rule["primary.secondary_partner"] if not s.startswith("ezhou-")] == [
+        "xiaoxian-baitu-central-thc", "xiaoxian-datun-central-thc",
+    ]  # fmt: skip
+    # 004 2 pairs both county hospitals with 蚌埠医学院附属医院.
+    assert "county_hospital.tertiary_partner" not in by_rule
+    # The check counts only divisions of level county as county-level, so the placeholder
+    # communities of 呼和浩特's four city districts (区, level district) are flagged.
+    assert by_rule["county_community.lead"] == [
+        "hohhot-huimin-community", "hohhot-saihan-community", "hohhot-xincheng-community",
+        "hohhot-yuquan-community",
+    ]  # fmt: skip
+    assert len(found) == 45

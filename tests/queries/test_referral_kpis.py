@@ -181,9 +181,10 @@ def test_samples_record_no_flows_so_every_target_is_listed_not_computable(store:
     r = report(store)
     assert (r.institutions, r.leapfrogs) == ((), ())
     assert [(x.policy, x.referrals) for x in r.regions] == [
-        ("ezhou-2015", 0), ("linkou-2017", 0),
+        ("ezhou-2015", 0), ("hohhot-2017", 0), ("linkou-2017", 0), ("luoyang-2010", 0),
+        ("xiaoxian-2023", 0),
     ]  # fmt: skip
-    linkou = r.regions[1]
+    linkou = r.regions[2]
     statuses = {f.metric: f.status for f in linkou.figures}
     assert statuses["down_referral_annual_growth"] == NOT_COMPUTABLE
     assert statuses["in_county_treatment_rate"] == NOT_COMPUTABLE

@@ -22,7 +22,7 @@ def nonzero(counts: dict[str, int]) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
-@pytest.mark.parametrize("name", ["linkou", "ezhou", "wuxi"])
+@pytest.mark.parametrize("name", ["linkou", "ezhou", "wuxi", "xiaoxian", "hohhot", "luoyang"])
 def test_each_sample_loads_twice_with_identical_counts(neo4j_clean: Neo4jStore, name: str) -> None:
     dataset = load_sample(name)
     neo4j_clean.load(dataset)
