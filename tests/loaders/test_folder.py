@@ -156,3 +156,21 @@ def test_policy_errors_name_the_json_path(dataset_dir: Path) -> None:
     )
     [p] = problems(dataset_dir)
     assert p.column == "$.rules[0].designates[0]" and "mini-nowhere" in p.message
+
+
+def test_a_routing_rule_says_how_strongly_it_binds(dataset_dir: Path) -> None:
+    """Every routing rule carries must / may / prefer; anything else is an error with its path."""
+    (dataset_dir / "policies").mkdir()
+    (dataset_dir / "policies" / "p.json").write_text(
+        '{"id": "p", "region": "mini-county", "document": "d", "version": "1", "rules": ['
+        '{"id": "r1", "kind": "designation", "source": "x"},'
+        '{"id": "r2", "kind": "gateway", "modality": "should", "source": "x"},'
+        '{"id": "r3", "kind": "cap", "source": "x"}]}',
+        encoding="utf-8",
+    )
+    found = problems(dataset_dir)
+    assert [(p.file, p.column) for p in found] == [
+        ("mini/policies/p.json", "$.rules[0]"),
+        ("mini/policies/p.json", "$.rules[1].modality"),
+    ]
+    assert "modality" in found[0].message and "should" in found[1].message
