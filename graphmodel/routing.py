@@ -324,7 +324,7 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route
     also = [d for d in admissible if not d.preferred]
     zh, en = main.zh, main.en
     if also:
-        zh += f" 此外也可转往：{_names(also)}（依据 {_sources(also)}）。"
+        zh += f" 此外也可转往：{_names(also)}（{_sources(also, zh=True)}）。"
         en += f" Also admissible: {len(also)} more ({_sources(also)})."
     if req.destination is None:
         verdict = PREFERRED if any(d.preferred for d in admissible) else ADMISSIBLE
@@ -357,7 +357,7 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route
         en += f" The chosen destination {name} is preferred on this route."
         verdict = PREFERRED
     else:
-        zh += f" 所选目的地{name}也可接收（依据 {chosen.basis.source or chosen.basis.rule}）。"
+        zh += f" 所选目的地{name}也可接收（{_sources([chosen], zh=True)}）。"
         en += f" The chosen destination {name} is also admissible (per {chosen.basis.rule}" + (
             f", {chosen.basis.source})." if chosen.basis.source else ")."
         )
@@ -369,8 +369,12 @@ def _names(items: Iterable[Destination]) -> str:
     return "、".join(d.name for d in items)
 
 
-def _sources(items: Iterable[Destination]) -> str:
-    return "；".join(sorted({d.basis.source or d.basis.rule for d in items}))
+def _sources(items: Iterable[Destination], zh: bool = False) -> str:
+    """The clauses the destinations rest on; where none restricts them, the Chinese says so."""
+    cited = sorted({d.basis.source for d in items if d.basis.source})
+    if zh:
+        return "依据 " + "；".join(cited) if cited else "没有条款限制"
+    return "; ".join(cited or sorted({d.basis.rule for d in items}))
 
 
 def _hops(
