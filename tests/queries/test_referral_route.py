@@ -373,3 +373,21 @@ def test_a_route_is_one_round_trip_on_neo4j(neo4j_samples: Neo4jStore) -> None:
     before = neo4j_samples.reader.round_trips
     route(neo4j_samples, "linkou-kuishan-thc", condition="general", destination="linkou-mdj-tcm")
     assert neo4j_samples.reader.round_trips - before == 1
+
+
+def test_no_chinese_route_sentence_on_any_sample_carries_an_ascii_identifier(
+    memory_store: Store, samples: Any
+) -> None:
+    """Every origin of every sample, up, down, out of region and in an emergency."""
+    import re
+
+    kinds: list[dict[str, Any]] = [
+        {}, {"direction": Direction.DOWN}, {"direction": Direction.DOWN, "phase": "recovery"},
+        {"out_of_region": True}, {"flags": frozenset({"emergency", "signed_resident"})},
+    ]  # fmt: skip
+    for i in samples.institutions:
+        for kw in kinds:
+            r = route(memory_store, i.id, condition="general", **kw)
+            assert r.allowed == bool(r.destinations)
+            for text in [r.explanation_zh, *(c.message_zh for c in r.consequences)]:
+                assert not re.search(r"[A-Za-z]{2,}", text), (i.id, kw, text)
