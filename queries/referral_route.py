@@ -237,10 +237,7 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
     for link in up + down:
         for i in (link.lower, link.upper):
             institutions[i] = graph.get(Label.INSTITUTION, i)
-    pool = [
-        Candidate(i, _ancestry(graph, i.division))
-        for i in _pool(graph, origin, policy, ancestry, day)
-    ]
+    pool = _candidates(graph, policy, ancestry, day)
     lower = []
     if req.direction is Direction.DOWN and origin.division:
         from queries.division_institutions import on_networkx as in_division
@@ -283,7 +280,35 @@ def _context(
     )
 
 
+def _candidates(
+    graph: MemoryGraph, policy: Policy | None, ancestry: tuple[str, ...], day: date
+) -> list[Candidate]:
+    """The region's pool, the same for every origin of the region on a day: computed once."""
+    scope = _scope(policy, ancestry)
+    key = ("route-pool", scope, day)
+    if key not in graph.memo:
+        graph.memo[key] = [
+            Candidate(i, _ancestry(graph, i.division)) for i in _pool(graph, scope, day)
+        ]
+    found: list[Candidate] = graph.memo[key]
+    return found
+
+
+def _scope(policy: Policy | None, ancestry: tuple[str, ...]) -> str | None:
+    if policy:
+        return policy.region
+    return ancestry[1] if len(ancestry) > 1 else ancestry[0] if ancestry else None
+
+
 def _ancestry(graph: MemoryGraph, division: str | None) -> tuple[str, ...]:
+    key = ("ancestry", division)
+    if key not in graph.memo:
+        graph.memo[key] = _walk_up(graph, division)
+    found: tuple[str, ...] = graph.memo[key]
+    return found
+
+
+def _walk_up(graph: MemoryGraph, division: str | None) -> tuple[str, ...]:
     out: list[str] = []
     node = (Label.DIVISION.value, division) if division else None
     while node is not None and node in graph.g and len(out) <= MAX_HOPS:
@@ -337,17 +362,9 @@ def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
     return list(found.values())
 
 
-def _pool(
-    graph: MemoryGraph,
-    origin: Institution,
-    policy: Policy | None,
-    ancestry: tuple[str, ...],
-    day: date,
-) -> list[Institution]:
+def _pool(graph: MemoryGraph, scope: str | None, day: date) -> list[Institution]:
     from queries.division_institutions import on_networkx as in_division
 
-    scope = policy.region if policy else (ancestry[1] if len(ancestry) > 1 else
-                                          ancestry[0] if ancestry else None)  # fmt: skip
     local = in_division(graph, scope) if scope else []
     found = {i.id: i for i in local if i.level.rank >= 2}
     # Each alliance once, however many of its members are local.

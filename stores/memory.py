@@ -35,6 +35,9 @@ class MemoryGraph:
         self.boundaries: dict[str, Boundary] = {}
         # Each institution's name keys, computed once, for substring search.
         self.name_keys: dict[str, tuple[str, ...]] = {}  # id -> keys, primary name first
+        # Values derived from the graph by queries (a region's route pool, an ancestry):
+        # the graph never changes once built, so they are computed once and kept.
+        self.memo: dict[tuple[Any, ...], Any] = {}
 
     def add_node(self, label: Label, ident: str, obj: Any) -> None:
         self.g.add_node((label.value, ident), obj=obj)
