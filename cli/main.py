@@ -141,7 +141,7 @@ def _stats_text(out: dict[str, Any]) -> str:
 @json_option
 @click.pass_obj
 def load(obj: Context, as_json: bool) -> None:
-    """Validate the chosen data and write it to Neo4j (NEO4J_URI), in one transaction."""
+    """Validate the chosen data and make Neo4j (NEO4J_URI) hold exactly it (a replace)."""
     from graphmodel.errors import ReadOnlyStoreError
 
     with reported(as_json):
