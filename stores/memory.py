@@ -19,7 +19,7 @@ from graphmodel.dataset import Dataset
 from graphmodel.division import Boundary
 from graphmodel.enums import Label, Rel
 from graphmodel.errors import ReadOnlyStoreError
-from graphmodel.names import name_key
+from graphmodel.names import name_key, place_keys, places_by_division
 from graphmodel.store import LoadReport, NamedQuery
 
 NodeKey = tuple[str, str]
@@ -35,6 +35,9 @@ class MemoryGraph:
         self.boundaries: dict[str, Boundary] = {}
         # Each institution's name keys, computed once, for substring search.
         self.name_keys: dict[str, tuple[str, ...]] = {}  # id -> keys, primary name first
+        # Names with (or without) their place, 鄂州市中医医院 (see `graphmodel.names`).
+        self.by_place: dict[str, set[str]] = defaultdict(set)
+        self.place_keys: dict[str, tuple[str, ...]] = {}  # id -> place keys
 
     def add_node(self, label: Label, ident: str, obj: Any) -> None:
         self.g.add_node((label.value, ident), obj=obj)
@@ -96,12 +99,17 @@ def _build(dataset: Dataset) -> MemoryGraph:
     for g in dataset.grids:
         m.add_node(Label.GRID, g.id, g)
         m.add_edge(Rel.WITHIN, (Label.GRID, g.id), (Label.DIVISION, g.division), "", None)
+    places = places_by_division((d.id, d.name, d.parent) for d in dataset.divisions)
     for i in dataset.institutions:
         m.add_node(Label.INSTITUTION, i.id, i)
         keys = tuple(name_key(name) for name in i.all_names)
         for key in keys:
             m.by_name[key].add(i.id)
         m.name_keys[i.id] = keys
+        extra = place_keys(i.all_names, places.get(i.division or "", ()))
+        for key in extra:
+            m.by_place[key].add(i.id)
+        m.place_keys[i.id] = extra
         if i.division:
             m.add_edge(
                 Rel.LOCATED_IN, (Label.INSTITUTION, i.id), (Label.DIVISION, i.division), "", None

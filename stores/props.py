@@ -29,7 +29,7 @@ from graphmodel.enums import (
     Severity,
 )
 from graphmodel.institution import Institution, RoleGrant
-from graphmodel.names import alt_keys, name_key
+from graphmodel.names import alt_keys, name_key, search_keys
 from graphmodel.policy import Rule, RuleMatch
 from graphmodel.referral import Channel, ReferralFlow
 
@@ -90,13 +90,16 @@ def grid_from(p: Props) -> Grid:
     )
 
 
-def institution_props(i: Institution) -> Props:
+def institution_props(i: Institution, places: tuple[str, ...] = ()) -> Props:
+    """`places`: the names of the institution's division and its ancestors, nearest first,
+    from which the city-prefixed lookup keys (`search_keys`) are made."""
     return {
         "id": i.id,
         "name": i.name,
         "names_alt": list(i.names_alt),
         "name_key": name_key(i.name),
         "alt_keys": alt_keys(i.names_alt),
+        "search_keys": search_keys(i.all_names, places),
         "level": i.level.value,
         "level_rank": i.level.rank,
         "grade": i.grade.value if i.grade else None,

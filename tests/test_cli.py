@@ -75,6 +75,16 @@ def test_unknown_name_exits_2_with_close_names() -> None:
     assert "no institution" in out
 
 
+def test_city_prefixed_name_and_typo_issue_9() -> None:
+    """Issue 9: 鄂州市中医医院 finds 003 附件2's 市中医医院 in 鄂州市; one character off, the CLI
+    says "did you mean" with it first and exits 2."""
+    code, out = run("--sample", "ezhou", "institution", "鄂州市中医医院", "--json")
+    assert code == 0 and json.loads(out)["institution"]["id"] == "ezhou-tcm-hospital"
+    code, out = run("--sample", "ezhou", "institution", "鄂州市中医医阮")
+    assert code == 2
+    assert "did you mean: ezhou-tcm-hospital (市中医医院)" in out
+
+
 def test_load_without_neo4j_is_refused_naming_neo4j_uri() -> None:
     code, out = run("--sample", "wuxi", "load")
     assert code == 2

@@ -17,6 +17,20 @@ def test_unknown_institution_is_not_found(api: Api) -> None:
     assert api.codes('{ institution(id: "nowhere") { id } }') == ["NOT_FOUND"]
 
 
+def test_unknown_name_lists_the_closest_in_extensions(api: Api) -> None:
+    """Issue 9: a name one character off 鄂州市中医医院 (003 附件2's 市中医医院 in 鄂州市) is
+    NOT_FOUND with the closest institutions first in `extensions.candidates`."""
+    body = api.post('{ institution(id: "鄂州市中医医阮") { id } }').json()
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    assert error["extensions"]["candidates"][0] == {
+        "id": "ezhou-tcm-hospital",
+        "name": "市中医医院",
+    }
+    ok = api.data('{ institution(id: "鄂州市中醫醫院") { id } }')
+    assert ok["institution"]["id"] == "ezhou-tcm-hospital"
+
+
 def test_institutions_filter_by_name_level_division_and_alliance(api: Api) -> None:
     q = """query($f: InstitutionFilterInput) {
       institutions(filter: $f, first: 100) { nodes { id } } }"""

@@ -33,6 +33,19 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"name": "奎山乡卫生院"},
         {"name": "三道通镇卫生院"},
         {"name": "不存在的医院"},
+        # Issue 9: the city prefix typed (003 附件2 records 市中医医院 in 鄂州市), either script.
+        {"name": "鄂州市中医医院"},
+        {"name": "鄂州市中醫醫院"},
+        {"name": "湖北省鄂州市中医医院"},
+        {"name": "无锡市崇安区江海社区卫生服务中心"},  # 002 篇五: a community centre in 崇安区
+        {"name": "牡丹江中医院"},  # 000 §二(二)4 牡丹江市中医院 without its 市
+    ],
+    "institution_candidates": [
+        {"name": "鄂州市中医医阮"},  # issue 9: one character off 鄂州市中医医院
+        {"name": "无锡第二人民医院x"},
+        {"name": "市中医院院", "limit": 3},
+        {"name": "刁翎镇卫生院"},
+        {"name": "不存在的医院"},
     ],
     "institution_search": [
         {"text": "卫生院", "limit": 5},
