@@ -158,6 +158,7 @@ def add_pairing(store: Store, values: dict[str, Any]) -> Pairing:
     p = Pairing(
         alliance=v["alliance"], upper=v["upper"], lower=v["lower"],
         upper_department=v["upper_department"] or "", specialty=v["specialty"] or "",
+        specialty_code=v["specialty_code"] or "",
         responsible_upper=v["responsible_upper"] or "",
         responsible_lower=v["responsible_lower"] or "",
         valid_from=v["valid_from"], valid_to=v["valid_to"],

@@ -85,6 +85,18 @@ def test_city_prefixed_name_and_typo_issue_9() -> None:
     assert "did you mean: ezhou-tcm-hospital (市中医医院)" in out
 
 
+def test_counterpart_by_specialty_code_issue_9() -> None:
+    """Issue 9: `counterpart --specialty 03.04` (心血管内科专业) finds 002 篇五 2.1.2's 心内科
+    pairings of 无锡二院, typed by its names_alt."""
+    code, out = run("--sample", "wuxi", "counterpart", "无锡二院", "--specialty", "03.04", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [(r["institution"]["id"], r["specialty_code"]) for r in rows] == [
+        ("wuxi-chongansi-chc", "03.04"),
+        ("wuxi-guangyi-chc", "03.04"),
+    ]
+
+
 def test_load_without_neo4j_is_refused_naming_neo4j_uri() -> None:
     code, out = run("--sample", "wuxi", "load")
     assert code == 2

@@ -151,3 +151,16 @@ def test_root_divisions_start_each_hierarchy(api: Api) -> None:
     roots = api.data("{ rootDivisions { code level children { code } } }")["rootDivisions"]
     assert [r["code"] for r in roots] == ["ezhou-hubei", "linkou-heilongjiang", "wuxi-jiangsu"]
     assert all(r["level"] == "PROVINCE" and r["children"] for r in roots)
+
+
+def test_counterparts_by_specialty_alias_and_code(api: Api) -> None:
+    """Issue 9: counterparts(specialty:) matches an alias (呼吸科 → 03.01) or a code (03.04);
+    002 篇五 2.1.2 pairs 无锡二院's 呼吸内科 with 上马墩 and its 心内科 with 崇安寺 and 广益."""
+    q = """query($s: String) { counterparts(institution: "无锡市第二人民医院", specialty: $s) {
+      institution { id } department specialtyCode } }"""
+    assert api.data(q, {"s": "呼吸科"})["counterparts"] == [
+        {"institution": {"id": "wuxi-shangmadun-chc"}, "department": "呼吸内科",
+         "specialtyCode": "03.01"}
+    ]  # fmt: skip
+    found = api.data(q, {"s": "03.04"})["counterparts"]
+    assert [c["institution"]["id"] for c in found] == ["wuxi-chongansi-chc", "wuxi-guangyi-chc"]

@@ -18,6 +18,14 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"institution": "linkou-county-people", "direction": "lower"},
         {"institution": "linkou-mdj-tcm", "alliance_kind": AllianceKind.URBAN_RURAL},
         {"institution": "wuxi-second-people", "specialty": "心内科"},
+        # Issue 9: --specialty by catalogue code, standard name, alias, parent subject, the
+        # department's own name (002 篇五 2.1.2), and in Traditional script.
+        {"institution": "wuxi-second-people", "specialty": "03.04"},
+        {"institution": "wuxi-second-people", "specialty": "心血管内科专业"},
+        {"institution": "wuxi-second-people", "specialty": "呼吸科"},
+        {"institution": "wuxi-second-people", "specialty": "内科"},
+        {"institution": "wuxi-second-people", "specialty": "脑科中心"},
+        {"institution": "wuxi-shangmadun-chc", "specialty": "呼吸內科"},
         {"institution": "wuxi-jianghai-chc", "direction": "upper"},
         {"institution": "wuxi-second-people", "on": date(2008, 1, 1)},
         {"institution": "linkou-qingshan-thc", "alliance": "linkou-ur-mdj-tcm"},
