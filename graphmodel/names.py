@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 _SEPARATOR = "|"
+SEPARATOR = _SEPARATOR  # never inside a key: a typed key holding it matches no joined keys
 
 
 @cache
@@ -166,8 +167,12 @@ def search_keys(names: tuple[str, ...] | list[str], places: tuple[str, ...] | li
     >>> search_keys(["市中医医院"], ["鄂州市"])
     '|市中医医院|鄂州中医医院|鄂州市中医医院|'
     """
-    own = [name_key(n) for n in names]
-    keys = list(dict.fromkeys(own + list(place_keys(names, places))))
+    return join_keys([name_key(n) for n in names], place_keys(names, places))
+
+
+def join_keys(own: list[str] | tuple[str, ...], places: tuple[str, ...]) -> str:
+    """Name keys then place keys, each once, as one `|`-separated string (see `search_keys`)."""
+    keys = dict.fromkeys([*own, *places])
     return _SEPARATOR + _SEPARATOR.join(keys) + _SEPARATOR
 
 
@@ -193,11 +198,12 @@ def grams(key: str, max_distance: int = MAX_DISTANCE) -> tuple[str, ...]:
     `max_distance + 1` disjoint pieces covering it. A name within `max_distance` edits of
     `key` keeps at least one piece intact (each edit touches at most one piece), so the
     pieces alone never miss it; the bigrams add the near names of long keys. At most
-    `MAX_GRAMS`, pieces first.
+    `MAX_GRAMS`, pieces first. The keys' separator is never part of one.
 
     >>> grams("市三医院")
     ('市三', '医', '院', '三医', '医院')
     """
+    key = key.replace(_SEPARATOR, "")
     if not key:
         return ()
     parts = max_distance + 1

@@ -19,7 +19,15 @@ from typing import LiteralString
 
 from graphmodel.enums import Label
 from graphmodel.institution import Institution
-from graphmodel.names import GRAM_BOUND, alt_needle, closest, grams, name_key, split_keys
+from graphmodel.names import (
+    GRAM_BOUND,
+    SEPARATOR,
+    alt_needle,
+    closest,
+    grams,
+    name_key,
+    split_keys,
+)
 from graphmodel.store import NamedQuery, Reader
 from stores.memory import MemoryGraph
 from stores.props import institution_from
@@ -80,7 +88,7 @@ def by_id_on_networkx(graph: MemoryGraph, id: str) -> Institution | None:
 def by_name_on_neo4j(reader: Reader, name: str) -> list[Institution]:
     key = name_key(name)
     rows = reader.rows(BY_NAME, key=key, needle=alt_needle(key))
-    if not rows:
+    if not rows and SEPARATOR not in key:
         rows = reader.rows(BY_PLACE, needle=alt_needle(key))
     return [institution_from(r["i"]) for r in rows]
 
@@ -134,19 +142,15 @@ def candidates_on_networkx(graph: MemoryGraph, name: str, limit: int = 5) -> lis
     if not wanted:
         return []
     holders: dict[str, list[str]] = {g: [] for g in wanted}
-    keys_of: dict[str, tuple[str, ...]] = {}
-    for ident, own in graph.name_keys.items():
-        keys = own + graph.place_keys.get(ident, ())
-        joined = "|".join(keys)
-        hit = False
+    for ident, joined in graph.search_text.items():
         for g in wanted:
             if g in joined:
                 holders[g].append(ident)
-                hit = True
-        if hit:
-            keys_of[ident] = keys
     ids = {i for ids in holders.values() if len(ids) <= GRAM_BOUND for i in ids}
-    found = [(i, graph.get(Label.INSTITUTION, i).name, keys_of[i]) for i in sorted(ids)]
+    found = [
+        (i, graph.get(Label.INSTITUTION, i).name, split_keys(graph.search_text[i]))
+        for i in sorted(ids)
+    ]
     return [NameCandidate(*c) for c in closest(key, found, limit)]
 
 

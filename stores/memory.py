@@ -19,7 +19,7 @@ from graphmodel.dataset import Dataset
 from graphmodel.division import Boundary
 from graphmodel.enums import Label, Rel
 from graphmodel.errors import ReadOnlyStoreError
-from graphmodel.names import name_key, place_keys, places_by_division
+from graphmodel.names import join_keys, name_key, place_keys, places_by_division
 from graphmodel.store import LoadReport, NamedQuery
 
 NodeKey = tuple[str, str]
@@ -38,6 +38,8 @@ class MemoryGraph:
         # Names with (or without) their place, 鄂州市中医医院 (see `graphmodel.names`).
         self.by_place: dict[str, set[str]] = defaultdict(set)
         self.place_keys: dict[str, tuple[str, ...]] = {}  # id -> place keys
+        # All of them joined, as Neo4j's `search_keys` property, for the candidates' n-grams.
+        self.search_text: dict[str, str] = {}
 
     def add_node(self, label: Label, ident: str, obj: Any) -> None:
         self.g.add_node((label.value, ident), obj=obj)
@@ -110,6 +112,7 @@ def _build(dataset: Dataset) -> MemoryGraph:
         for key in extra:
             m.by_place[key].add(i.id)
         m.place_keys[i.id] = extra
+        m.search_text[i.id] = join_keys(keys, extra)
         if i.division:
             m.add_edge(
                 Rel.LOCATED_IN, (Label.INSTITUTION, i.id), (Label.DIVISION, i.division), "", None
