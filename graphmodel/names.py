@@ -8,7 +8,7 @@ white space removed (the sources pad names, `王  丽`), so that `鄂州市中�
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 _SEPARATOR = "|"
@@ -60,6 +60,21 @@ _PLACE_SUFFIXES = ("特别行政区", "自治州", "自治县", "自治旗", "�
 _BARE_SUFFIXES = frozenset({"市", "县", "区", "旗", "州", "盟"})
 
 
+@lru_cache(maxsize=1 << 16)
+def _place(place: str) -> tuple[str, str, str]:
+    """(key, short form, suffix) of a division name; cached, as every institution of a
+    division repeats its ancestors' names."""
+    key = name_key(place)
+    return (key, *_split_place(key))
+
+
+@lru_cache(maxsize=1 << 16)
+def _chain(places: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The keys of a chain of places and their (short form, suffix); cached per chain."""
+    parsed = [_place(p) for p in places if p and p.strip()]
+    return tuple(full for full, _, _ in parsed), tuple((s, x) for _, s, x in parsed)
+
+
 def _split_place(place: str) -> tuple[str, str]:
     """(short form, suffix) of a division name; the short form keeps at least two characters.
 
@@ -72,13 +87,19 @@ def _split_place(place: str) -> tuple[str, str]:
     return place, ""
 
 
-def place_keys(names: tuple[str, ...] | list[str], places: tuple[str, ...] | list[str]) -> tuple[
-    str, ...
-]:  # fmt: skip
+CHAIN = 2  # places a key gains above the one it starts with
+
+
+def place_keys(
+    names: tuple[str, ...] | list[str],
+    places: tuple[str, ...] | list[str],
+    *,
+    keys: tuple[str, ...] | None = None,
+) -> tuple[str, ...]:
     """Extra lookup keys of an institution's names under its divisions (`places`: the names of
     its division and that division's ancestors, nearest first), so that a name typed with its
     city or county prefix, or without it, still finds the institution. Never one of the
-    names' own keys; sorted.
+    names' own keys; sorted. `keys`: the names' keys, when the caller has them already.
 
     Each place's full name F is a short form S plus a suffix x (鄂州市 = 鄂州 + 市). A name
 
@@ -89,53 +110,53 @@ def place_keys(names: tuple[str, ...] | list[str], places: tuple[str, ...] | lis
       市中医医院 under 鄂州市 → 鄂州市中医医院, 鄂州中医医院;
     * else gains its own division: 鄂钢医院 → 鄂州市鄂钢医院.
 
-    A key that starts with a place's F then gains the places above it, as an unbroken chain
-    (F or S of the topmost): 湖北省鄂州市中医医院, 无锡市崇安区江海社区卫生服务中心.
+    A key that starts with a place's F then gains up to `CHAIN` places above it, as an
+    unbroken chain (F or S of the topmost): 湖北省鄂州市中医医院, 无锡市崇安区江海社区卫生服务中心
+    (a village clinic's full 省市县镇 chain is rarely typed, and would cost keys).
 
     >>> place_keys(["市中医医院"], ["鄂州市", "湖北省"])
     ('湖北省鄂州市中医医院', '湖北鄂州市中医医院', '鄂州中医医院', '鄂州市中医医院')
     >>> place_keys(["牡丹江市中医医院"], ["牡丹江市", "黑龙江省"])
     ('市中医医院', '牡丹江中医医院', '黑龙江牡丹江市中医医院', '黑龙江省牡丹江市中医医院')
     """
-    own = {name_key(n) for n in names}
-    chain = [name_key(p) for p in places if p and p.strip()]
-    split = [_split_place(full) for full in chain]
-    keys: set[str] = set()
+    own = set(keys) if keys is not None else {name_key(n) for n in names}
+    chain, split = _chain(tuple(places))
+    found: set[str] = set()
 
     def qualify(key: str, level: int) -> None:
         """`key` starts with chain[level]: add the places above it, unbroken."""
-        keys.add(key)
+        found.add(key)
         prefix = ""
-        for j in range(level + 1, len(chain)):
-            keys.add(split[j][0] + prefix + key)
+        for j in range(level + 1, min(len(chain), level + 1 + CHAIN)):
+            found.add(split[j][0] + prefix + key)
             prefix = chain[j] + prefix
-            keys.add(prefix + key)
+            found.add(prefix + key)
 
     for n in own:
         for level, (full, (short, suffix)) in enumerate(zip(chain, split, strict=True)):
             if n.startswith(full) and len(n) > len(full) + 1:
                 rest = n[len(full) :]
-                keys.add(short + rest)
+                found.add(short + rest)
                 if suffix in _BARE_SUFFIXES:
-                    keys.add(suffix + rest)
+                    found.add(suffix + rest)
                 qualify(n, level)
                 break
             if short != full and n.startswith(short) and len(n) > len(short) + 1:
                 rest = n[len(short) :]
                 if suffix in _BARE_SUFFIXES:
-                    keys.add(suffix + rest)
+                    found.add(suffix + rest)
                 qualify(full + rest, level)
                 break
         else:
             for level, (short, suffix) in enumerate(split):
                 if suffix in _BARE_SUFFIXES and n.startswith(suffix) and len(n) > len(suffix) + 1:
-                    keys.add(short + n[len(suffix) :])
+                    found.add(short + n[len(suffix) :])
                     qualify(short + n, level)
                     break
             else:
                 if chain:
                     qualify(chain[0] + n, 0)
-    return tuple(sorted(k for k in keys - own if len(k) >= 2))
+    return tuple(sorted(k for k in found - own if len(k) >= 2))
 
 
 def places_by_division(

@@ -36,8 +36,9 @@ class MemoryGraph:
         # Each institution's name keys, computed once, for substring search.
         self.name_keys: dict[str, tuple[str, ...]] = {}  # id -> keys, primary name first
         # Names with (or without) their place, 鄂州市中医医院 (see `graphmodel.names`).
-        self.by_place: dict[str, set[str]] = defaultdict(set)
-        self.place_keys: dict[str, tuple[str, ...]] = {}  # id -> place keys
+        # (Tuples, not sets: nearly every place key names one institution, and at national
+        # scale there are millions of them.)
+        self.by_place: dict[str, tuple[str, ...]] = {}
         # All of them joined, as Neo4j's `search_keys` property, for the candidates' n-grams.
         self.search_text: dict[str, str] = {}
 
@@ -108,10 +109,10 @@ def _build(dataset: Dataset) -> MemoryGraph:
         for key in keys:
             m.by_name[key].add(i.id)
         m.name_keys[i.id] = keys
-        extra = place_keys(i.all_names, places.get(i.division or "", ()))
+        extra = place_keys(i.all_names, places.get(i.division or "", ()), keys=keys)
+        by_place = m.by_place
         for key in extra:
-            m.by_place[key].add(i.id)
-        m.place_keys[i.id] = extra
+            by_place[key] = (*by_place.get(key, ()), i.id)
         m.search_text[i.id] = join_keys(keys, extra)
         if i.division:
             m.add_edge(
