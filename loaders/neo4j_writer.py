@@ -169,9 +169,12 @@ def statements(dataset: Dataset) -> Iterator[tuple[LiteralString, Iterable[dict[
     yield WRITE_PART_OF, ({"id": d.id, "parent": d.parent} for d in dataset.divisions)
     yield WRITE_GRIDS, (tag(props.grid_props(g)) for g in dataset.grids)
     places = places_by_division((d.id, d.name, d.parent) for d in dataset.divisions)
-    yield WRITE_INSTITUTIONS, (
-        tag(props.institution_props(i, places.get(i.division or "", ())))
-        for i in dataset.institutions
+    yield (
+        WRITE_INSTITUTIONS,
+        (
+            tag(props.institution_props(i, places.get(i.division or "", ())))
+            for i in dataset.institutions
+        ),
     )
     yield WRITE_ALLIANCES, (tag(props.alliance_props(a)) for a in dataset.alliances)
     yield WRITE_MEMBERSHIPS, (props.membership_props(m) for m in dataset.memberships)
