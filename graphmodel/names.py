@@ -1,8 +1,11 @@
-"""Name keys: exact names match in either Chinese script (繁體 or 简体).
+"""Name keys: exact names match in either Chinese script (繁體 or 简体), with or without
+their place, and the closest names to one that matches nothing.
 
 Both stores index every institution under the simplified form of each of its names, with
 white space removed (the sources pad names, `王  丽`), so that `鄂州市中心醫院` and
-`鄂州市中心医院` find the same hospital.
+`鄂州市中心医院` find the same hospital; and under its place keys (`place_keys`), so that
+`鄂州市中医医院` finds 市中医医院 in 鄂州市. `grams` and `closest` pick and rank the candidates
+for a name that matched nothing, the same way on both stores.
 """
 
 from __future__ import annotations
@@ -242,17 +245,6 @@ def grams(key: str, max_distance: int = MAX_DISTANCE) -> tuple[str, ...]:
     return tuple(out[:MAX_GRAMS])
 
 
-def distance(a: str, b: str) -> int:
-    """Levenshtein distance (rapidfuzz).
-
-    >>> distance("鄂州市中医院", "鄂州市中医医院")
-    1
-    """
-    from rapidfuzz.distance import Levenshtein
-
-    return int(Levenshtein.distance(a, b))
-
-
 def closest(
     key: str,
     candidates: list[tuple[str, str, tuple[str, ...]]],
@@ -260,11 +252,11 @@ def closest(
     max_distance: int = MAX_DISTANCE,
 ) -> list[tuple[str, str, str, int]]:
     """The `limit` candidates `(id, name, keys)` nearest to `key` by the edit distance of their
-    nearest key, as `(id, name, nearest key, distance)`, nearest first, then the shorter
-    key, then id; none further than `max_distance` edits (or a third of the typed length, if
-    larger); among equally near ones, the one needing fewer substitutions (smaller Indel
-    distance: 鄂州市中医院 is 鄂州市中医医院 missing a character, 鄂州市二医院 with one changed)
-    first. Both stores rank with this one function.
+    nearest key, as `(id, name, nearest key, distance)`; none further than `max_distance`
+    edits (or a third of the typed length, if larger). Nearest first; among equally near
+    ones, the one needing fewer substitutions (smaller Indel distance: 鄂州市中医院 is
+    鄂州市中医医院 missing a character, 鄂州市二医院 with one changed), then the shorter key,
+    then id. Both stores rank with this one function.
 
     >>> near = [("a", "市三医院", ("市三医院",)), ("b", "市二医院", ("市二医院",)),
     ...         ("c", "市中心医院", ("市中心医院",))]
