@@ -33,14 +33,14 @@ class MemoryGraph:
         self.by_label: dict[str, dict[str, Any]] = defaultdict(dict)
         self.by_name: dict[str, set[str]] = defaultdict(set)
         self.boundaries: dict[str, Boundary] = {}
-        # Each institution's name keys, computed once, for substring search.
-        self.name_keys: dict[str, tuple[str, ...]] = {}  # id -> keys, primary name first
         # Names with (or without) their place, 鄂州市中医医院 (see `graphmodel.names`).
         # (Tuples, not sets: nearly every place key names one institution, and at national
         # scale there are millions of them.)
         self.by_place: dict[str, tuple[str, ...]] = {}
-        # All of them joined, as Neo4j's `search_keys` property, for the candidates' n-grams.
+        # All keys joined, as Neo4j's `search_keys` property, for the candidates' n-grams.
         self.search_text: dict[str, str] = {}
+        # Each institution's name keys, computed once, for substring search.
+        self.name_keys: dict[str, tuple[str, ...]] = {}  # id -> keys, primary name first
 
     def add_node(self, label: Label, ident: str, obj: Any) -> None:
         self.g.add_node((label.value, ident), obj=obj)
