@@ -28,6 +28,8 @@ def coded(error: GraphQLError, request_id: str, production: bool) -> GraphQLErro
             extensions["candidates"] = [{"id": i, "name": n} for i, n in original.candidates]
         if isinstance(original, NotFoundError):
             extensions["suggestions"] = original.suggestions
+            if original.candidates:
+                extensions["candidates"] = [{"id": i, "name": n} for i, n in original.candidates]
         if isinstance(original, InvalidInputError):
             extensions["problems"] = [
                 {"field": p.column, "message": p.message} for p in original.problems

@@ -56,6 +56,9 @@ class PairingInput:
     lower: str
     upper_department: str | None = None
     specialty: str | None = None
+    specialty_code: str | None = strawberry.field(
+        default=None, description="code in 《医疗机构诊疗科目名录》, e.g. 03.04"
+    )
     responsible_upper: str | None = None
     responsible_lower: str | None = None
     valid_from: date | None = None

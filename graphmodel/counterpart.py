@@ -16,6 +16,7 @@ class Pairing(Provenance, Validity):
     lower: str
     upper_department: str = ""
     specialty: str = ""
+    specialty_code: str = ""  # 《医疗机构诊疗科目名录》 code (graphmodel.specialties), if any
     responsible_upper: str = ""
     responsible_lower: str = ""
 

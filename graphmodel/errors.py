@@ -28,10 +28,18 @@ class AllianceGraphError(Exception):
 class NotFoundError(AllianceGraphError):
     code = "NOT_FOUND"
 
-    def __init__(self, kind: str, key: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        kind: str,
+        key: str,
+        suggestions: Sequence[str] = (),
+        *,
+        candidates: Sequence[tuple[str, str]] = (),
+    ) -> None:
         self.kind = kind
         self.key = key
         self.suggestions = list(suggestions)
+        self.candidates = list(candidates)  # (id, name) of the closest things, nearest first
         hint = f"; did you mean: {', '.join(self.suggestions)}" if self.suggestions else ""
         super().__init__(f"no {kind} {key!r}{hint}")
 

@@ -358,6 +358,7 @@ def _build(
             lower=v["lower"],
             upper_department=v["upper_department"] or "",
             specialty=v["specialty"] or "",
+            specialty_code=v["specialty_code"] or "",
             responsible_upper=v["responsible_upper"] or "",
             responsible_lower=v["responsible_lower"] or "",
             **_validity(v, row, out),

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, LiteralString, TypeVar
 
 from graphmodel.dataset import Dataset
+from graphmodel.names import places_by_division
 from stores import props
 
 BATCH = 5000
@@ -42,6 +43,9 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX alliance_kind IF NOT EXISTS FOR (n:Alliance) ON (n.kind)",
     # Substring search (CONTAINS) needs a TEXT index; the RANGE one serves equality.
     "CREATE TEXT INDEX institution_name_text IF NOT EXISTS FOR (n:Institution) ON (n.name_key)",
+    # Names with their place (鄂州市中医医院) and the closest-name prefilter (CONTAINS).
+    "CREATE TEXT INDEX institution_search_keys IF NOT EXISTS FOR (n:Institution) "
+    "ON (n.search_keys)",
     # No index on relationship keys: once statistics change, the planner would MERGE by
     # scanning such an index per row (quadratic, seen in bench/); MERGE between two bound
     # nodes expands from the smaller side instead. Databases made before are cleaned up.
@@ -211,7 +215,14 @@ def statements(
     yield WRITE_DIVISIONS, (tag(props.division_props(d)) for d in dataset.divisions)
     yield WRITE_PART_OF, (tag({"id": d.id, "parent": d.parent}) for d in dataset.divisions)
     yield WRITE_GRIDS, (tag(props.grid_props(g)) for g in dataset.grids)
-    yield WRITE_INSTITUTIONS, (tag(props.institution_props(i)) for i in dataset.institutions)
+    places = places_by_division((d.id, d.name, d.parent) for d in dataset.divisions)
+    yield (
+        WRITE_INSTITUTIONS,
+        (
+            tag(props.institution_props(i, places.get(i.division or "", ())))
+            for i in dataset.institutions
+        ),
+    )
     yield WRITE_ALLIANCES, (tag(props.alliance_props(a)) for a in dataset.alliances)
     yield WRITE_MEMBERSHIPS, (tag(props.membership_props(m)) for m in dataset.memberships)
     yield WRITE_SERVICES, (tag(props.service_props(s)) for s in dataset.services)

@@ -64,6 +64,18 @@ def period(value: str) -> str:
     return value
 
 
+def clinical_subject(value: str) -> str:
+    """A code of 《医疗机构诊疗科目名录》 (graphmodel/clinical_subjects.csv), canonical form."""
+    from graphmodel.specialties import subject
+
+    found = subject(value)
+    if found is None:
+        raise ColumnError(
+            f"expected a code of 《医疗机构诊疗科目名录》 (e.g. 03.04), got {value!r}"
+        )
+    return found.code
+
+
 def listed(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split("|") if part.strip())
 
@@ -164,6 +176,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         col("lower", slug, required=True, ref="institution"),
         col("upper_department"),
         col("specialty"),
+        col("specialty_code", clinical_subject),
         col("responsible_upper"),
         col("responsible_lower"),
         *VALIDITY,

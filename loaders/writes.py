@@ -31,6 +31,12 @@ EXISTING: dict[str, LiteralString] = {
     "division": "UNWIND $ids AS id MATCH (n:Division {id: id}) RETURN n.id AS id",
 }
 
+# A division's name and its ancestors' names, nearest first (for the city-prefixed keys).
+PLACES: LiteralString = """
+MATCH path = (:Division {id: $id})-[:PART_OF*0..]->(d:Division)
+RETURN d.name AS name ORDER BY length(path)
+"""
+
 END_MEMBERSHIP: LiteralString = """
 MATCH (:Institution {id: $institution})-[m:MEMBER_OF {role: $role}]->(:Alliance {id: $alliance})
 WHERE coalesce(m.valid_from, date('0001-01-01')) <= $end
@@ -99,9 +105,11 @@ def register_institution(store: Store, values: dict[str, Any]) -> Institution:
                                         consequence="nothing was written") from None  # fmt: skip
 
     def work(tx: Any) -> None:
+        places: tuple[str, ...] = ()
         if institution.division:
             _require(tx, {"division": [("division", institution.division)]})
-        row = props.institution_props(institution) | {"dataset": "api"}
+            places = tuple(r["name"] for r in tx.run(PLACES, id=institution.division))
+        row = props.institution_props(institution, places) | {"dataset": "api"}
         tx.run(neo4j_writer.WRITE_INSTITUTIONS, rows=[row]).consume()
 
     store.write(work)
@@ -150,6 +158,7 @@ def add_pairing(store: Store, values: dict[str, Any]) -> Pairing:
     p = Pairing(
         alliance=v["alliance"], upper=v["upper"], lower=v["lower"],
         upper_department=v["upper_department"] or "", specialty=v["specialty"] or "",
+        specialty_code=v["specialty_code"] or "",
         responsible_upper=v["responsible_upper"] or "",
         responsible_lower=v["responsible_lower"] or "",
         valid_from=v["valid_from"], valid_to=v["valid_to"],

@@ -1,7 +1,9 @@
 """Who is this institution's counterpart (对接 / 对口支援)? One answer per alliance and pairing.
 
 The counterpart depends on the alliance asked about, and at department level on the
-specialty (seed 000 附件1; seed 002 篇五 2.1.2).
+specialty (seed 000 附件1; seed 002 篇五 2.1.2). A specialty asked about matches a pairing by
+《医疗机构诊疗科目名录》 code, standard name or alias (each resolved to codes, with the codes
+below them: 内科 covers 03.04), or by the pairing's own specialty or department name.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from graphmodel.alliance import Alliance
 from graphmodel.counterpart import Pairing
 from graphmodel.enums import AllianceKind, Label, Rel
 from graphmodel.institution import Institution
+from graphmodel.names import name_key
+from graphmodel.specialties import resolve, with_descendants
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
 from stores.memory import MemoryGraph
@@ -33,7 +37,8 @@ CALL (me) {
 WITH other, p, direction
 WHERE ($direction IS NULL OR direction = $direction)
   AND ($alliance IS NULL OR p.alliance = $alliance)
-  AND ($specialty IS NULL OR p.specialty = $specialty OR p.upper_department = $specialty)
+  AND ($specialty IS NULL OR p.specialty_code IN $codes OR p.specialty IN $names
+       OR p.upper_department IN $names)
   AND coalesce(p.valid_from, date('0001-01-01')) <= $on
   AND coalesce(p.valid_to, date('9999-12-31')) >= $on
 MATCH (a:Alliance {id: p.alliance})
@@ -69,6 +74,17 @@ class Counterpart:
         return p.responsible_lower if self.direction == UPPER else p.responsible_upper
 
 
+def specialty_match(specialty: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(catalogue codes, names) a pairing may have to match `specialty`.
+
+    >>> specialty_match("心內科")
+    (('03.04',), ('心內科', '心内科'))
+    """
+    codes = with_descendants([s.code for s in resolve(specialty)])
+    names = tuple(dict.fromkeys((specialty, name_key(specialty))))
+    return codes, names
+
+
 def _sorted(items: list[Counterpart]) -> list[Counterpart]:
     return sorted(
         items,
@@ -85,12 +101,15 @@ def on_neo4j(
     direction: str | None = None,
     on: date | None = None,
 ) -> list[Counterpart]:
+    codes, names = specialty_match(specialty) if specialty is not None else ((), ())
     rows = reader.rows(
         CYPHER,
         institution=institution,
         alliance_kind=alliance_kind.value if alliance_kind else None,
         alliance=alliance,
         specialty=specialty,
+        codes=list(codes),
+        names=list(names),
         direction=direction,
         on=on or today(),
     )
@@ -126,6 +145,7 @@ def on_networkx(
     ['county-hospital']
     """
     day = on or today()
+    codes, names = specialty_match(specialty) if specialty is not None else ((), ())
     node = (Label.INSTITUTION.value, institution)
     ends = [(o, p, UPPER) for o, p in graph.into(node, Rel.PAIRED_WITH)] + [
         (t, p, LOWER) for t, p in graph.out(node, Rel.PAIRED_WITH)
@@ -136,7 +156,12 @@ def on_networkx(
         if (
             (direction is None or side == direction)
             and (alliance is None or pairing.alliance == alliance)
-            and (specialty is None or specialty in (pairing.specialty, pairing.upper_department))
+            and (
+                specialty is None
+                or (pairing.specialty_code != "" and pairing.specialty_code in codes)
+                or pairing.specialty in names
+                or pairing.upper_department in names
+            )
             and (alliance_kind is None or a.kind is alliance_kind)
             and pairing.holds_on(day)
         ):

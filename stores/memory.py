@@ -19,7 +19,7 @@ from graphmodel.dataset import Dataset
 from graphmodel.division import Boundary
 from graphmodel.enums import Label, Rel
 from graphmodel.errors import ReadOnlyStoreError
-from graphmodel.names import name_key
+from graphmodel.names import join_keys, name_key, place_keys, places_by_division
 from graphmodel.store import LoadReport, NamedQuery
 
 NodeKey = tuple[str, str]
@@ -33,6 +33,12 @@ class MemoryGraph:
         self.by_label: dict[str, dict[str, Any]] = defaultdict(dict)
         self.by_name: dict[str, set[str]] = defaultdict(set)
         self.boundaries: dict[str, Boundary] = {}
+        # Names with (or without) their place, 鄂州市中医医院 (see `graphmodel.names`).
+        # (Tuples, not sets: nearly every place key names one institution, and at national
+        # scale there are millions of them.)
+        self.by_place: dict[str, tuple[str, ...]] = {}
+        # All keys joined, as Neo4j's `search_keys` property, for the candidates' n-grams.
+        self.search_text: dict[str, str] = {}
         # Each institution's name keys, computed once, for substring search.
         self.name_keys: dict[str, tuple[str, ...]] = {}  # id -> keys, primary name first
         # Values derived from the graph by queries (a region's route pool, an ancestry):
@@ -99,12 +105,18 @@ def _build(dataset: Dataset) -> MemoryGraph:
     for g in dataset.grids:
         m.add_node(Label.GRID, g.id, g)
         m.add_edge(Rel.WITHIN, (Label.GRID, g.id), (Label.DIVISION, g.division), "", None)
+    places = places_by_division((d.id, d.name, d.parent) for d in dataset.divisions)
     for i in dataset.institutions:
         m.add_node(Label.INSTITUTION, i.id, i)
         keys = tuple(name_key(name) for name in i.all_names)
         for key in keys:
             m.by_name[key].add(i.id)
         m.name_keys[i.id] = keys
+        extra = place_keys(i.all_names, places.get(i.division or "", ()), keys=keys)
+        by_place = m.by_place
+        for key in extra:
+            by_place[key] = (*by_place.get(key, ()), i.id)
+        m.search_text[i.id] = join_keys(keys, extra)
         if i.division:
             m.add_edge(
                 Rel.LOCATED_IN, (Label.INSTITUTION, i.id), (Label.DIVISION, i.division), "", None

@@ -30,7 +30,7 @@ from graphmodel.enums import (
     Severity,
 )
 from graphmodel.institution import Institution, RoleGrant
-from graphmodel.names import alt_keys, name_key
+from graphmodel.names import alt_keys, name_key, search_keys
 from graphmodel.policy import Rule, RuleMatch
 from graphmodel.referral import Channel, ReferralFlow
 
@@ -91,13 +91,16 @@ def grid_from(p: Props) -> Grid:
     )
 
 
-def institution_props(i: Institution) -> Props:
+def institution_props(i: Institution, places: tuple[str, ...] = ()) -> Props:
+    """`places`: the names of the institution's division and its ancestors, nearest first,
+    from which the city-prefixed lookup keys (`search_keys`) are made."""
     return {
         "id": i.id,
         "name": i.name,
         "names_alt": list(i.names_alt),
         "name_key": name_key(i.name),
         "alt_keys": alt_keys(i.names_alt),
+        "search_keys": search_keys(i.all_names, places),
         "level": i.level.value,
         "level_rank": i.level.rank,
         "grade": i.grade.value if i.grade else None,
@@ -221,6 +224,7 @@ def pairing_props(x: Pairing) -> Props:
         "lower": x.lower,
         "upper_department": x.upper_department,
         "specialty": x.specialty,
+        "specialty_code": x.specialty_code,
         "responsible_upper": x.responsible_upper,
         "responsible_lower": x.responsible_lower,
         **_valid(x),
@@ -235,6 +239,7 @@ def pairing_from(p: Props) -> Pairing:
         lower=p["lower"],
         upper_department=p.get("upper_department") or "",
         specialty=p.get("specialty") or "",
+        specialty_code=p.get("specialty_code") or "",
         responsible_upper=p.get("responsible_upper") or "",
         responsible_lower=p.get("responsible_lower") or "",
         valid_from=to_date(p.get("valid_from")),

@@ -43,6 +43,7 @@ def counterpart_view(c: Counterpart) -> dict[str, Any]:
         "direction": c.direction,
         "department": c.department or None,
         "specialty": c.specialty or None,
+        "specialty_code": c.pairing.specialty_code or None,
         "responsible_person": c.responsible_person or None,
         "own_responsible_person": c.own_responsible_person or None,
         "source": c.pairing.source,

@@ -265,6 +265,7 @@ class Pairing:
     lower_id: str
     upper_department: str
     specialty: str
+    specialty_code: str = strawberry.field(description="code in 《医疗机构诊疗科目名录》, or empty")
     responsible_upper: str
     responsible_lower: str
     valid_from: date | None
@@ -276,7 +277,8 @@ class Pairing:
     def from_domain(cls, p: dc.Pairing) -> Pairing:
         return cls(alliance_id=p.alliance, upper_id=p.upper, lower_id=p.lower,
                    upper_department=p.upper_department, specialty=p.specialty,
-                   responsible_upper=p.responsible_upper, responsible_lower=p.responsible_lower,
+                   specialty_code=p.specialty_code, responsible_upper=p.responsible_upper,
+                   responsible_lower=p.responsible_lower,
                    valid_from=p.valid_from, valid_to=p.valid_to, source=p.source,
                    assumption=p.assumption)  # fmt: skip
 
@@ -318,6 +320,7 @@ class Counterpart:
     direction: CounterpartDirection
     department: str | None
     specialty: str | None
+    specialty_code: str | None = strawberry.field(description="code in 《医疗机构诊疗科目名录》")
     responsible_person: str | None
     own_responsible_person: str | None
     source: str
@@ -329,7 +332,8 @@ class Counterpart:
             institution=Institution.from_domain(c.institution),
             alliance=Alliance.from_domain(c.alliance),
             direction=CounterpartDirection(c.direction), department=c.department or None,
-            specialty=c.specialty or None, responsible_person=c.responsible_person or None,
+            specialty=c.specialty or None, specialty_code=c.pairing.specialty_code or None,
+            responsible_person=c.responsible_person or None,
             own_responsible_person=c.own_responsible_person or None,
             source=c.pairing.source, assumption=c.pairing.assumption,
         )  # fmt: skip

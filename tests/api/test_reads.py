@@ -17,6 +17,20 @@ def test_unknown_institution_is_not_found(api: Api) -> None:
     assert api.codes('{ institution(id: "nowhere") { id } }') == ["NOT_FOUND"]
 
 
+def test_unknown_name_lists_the_closest_in_extensions(api: Api) -> None:
+    """Issue 9: a name one character off 鄂州市中医医院 (003 附件2's 市中医医院 in 鄂州市) is
+    NOT_FOUND with the closest institutions first in `extensions.candidates`."""
+    body = api.post('{ institution(id: "鄂州市中医医阮") { id } }').json()
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    assert error["extensions"]["candidates"][0] == {
+        "id": "ezhou-tcm-hospital",
+        "name": "市中医医院",
+    }
+    ok = api.data('{ institution(id: "鄂州市中醫醫院") { id } }')
+    assert ok["institution"]["id"] == "ezhou-tcm-hospital"
+
+
 def test_institutions_filter_by_name_level_division_and_alliance(api: Api) -> None:
     q = """query($f: InstitutionFilterInput) {
       institutions(filter: $f, first: 100) { nodes { id } } }"""
@@ -155,3 +169,16 @@ def test_root_divisions_start_each_hierarchy(api: Api) -> None:
         "wuxi-jiangsu", "xiaoxian-anhui",
     ]  # fmt: skip
     assert all(r["level"] == "PROVINCE" and r["children"] for r in roots)
+
+
+def test_counterparts_by_specialty_alias_and_code(api: Api) -> None:
+    """Issue 9: counterparts(specialty:) matches an alias (呼吸科 → 03.01) or a code (03.04);
+    002 篇五 2.1.2 pairs 无锡二院's 呼吸内科 with 上马墩 and its 心内科 with 崇安寺 and 广益."""
+    q = """query($s: String) { counterparts(institution: "无锡市第二人民医院", specialty: $s) {
+      institution { id } department specialtyCode } }"""
+    assert api.data(q, {"s": "呼吸科"})["counterparts"] == [
+        {"institution": {"id": "wuxi-shangmadun-chc"}, "department": "呼吸内科",
+         "specialtyCode": "03.01"}
+    ]  # fmt: skip
+    found = api.data(q, {"s": "03.04"})["counterparts"]
+    assert [c["institution"]["id"] for c in found] == ["wuxi-chongansi-chc", "wuxi-guangyi-chc"]

@@ -124,6 +124,33 @@ def test_add_and_end_pairing(api: Api) -> None:
     assert api.codes(PAIR, {"i": same_ends}, token=EDITOR) == ["INVALID_INPUT"]
 
 
+def test_registered_institution_answers_to_its_place_prefixed_name(api: Api) -> None:
+    """Issue 9: an institution registered through the API gets the same place keys as a
+    loaded one (its division 崇安区 in 无锡市, 002 篇五)."""
+    twice(api, REGISTER, {"i": NEW})
+    q = '{ institution(id: "无锡市崇安区新社区卫生服务中心") { id } }'
+    assert api.data(q)["institution"] == {"id": "wuxi-new-centre"}
+
+
+def test_add_pairing_checks_the_specialty_code(api: Api) -> None:
+    """Issue 9: specialtyCode must be a code of 《医疗机构诊疗科目名录》, as in pairings.csv."""
+    pairing = {
+        "alliance": "wuxi-second-people-alliance",
+        "upper": "wuxi-second-people",
+        "lower": "wuxi-jianghai-chc",
+        "upperDepartment": "眼科",
+        "assumption": "test",
+    }
+    body = api.post(PAIR, {"i": {**pairing, "specialtyCode": "99.99"}}, token=EDITOR).json()
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert error["extensions"]["problems"][0]["field"] == "specialty_code"
+    assert api.store.stats()["PAIRED_WITH"] == 12
+    q = PAIR.replace("upperDepartment upper", "upperDepartment specialtyCode upper")
+    made = api.data(q, {"i": {**pairing, "specialtyCode": "10"}}, token=EDITOR)
+    assert made["addPairing"]["specialtyCode"] == "10"  # 10 眼科
+
+
 RECORD = """mutation($i: ReferralCountInput!) { recordReferrals(input: $i) {
   from to period count } }"""
 

@@ -77,6 +77,28 @@ def test_unknown_name_exits_2_with_close_names() -> None:
     assert "no institution" in out
 
 
+def test_city_prefixed_name_and_typo_issue_9() -> None:
+    """Issue 9: 鄂州市中医医院 finds 003 附件2's 市中医医院 in 鄂州市; one character off, the CLI
+    says "did you mean" with it first and exits 2."""
+    code, out = run("--sample", "ezhou", "institution", "鄂州市中医医院", "--json")
+    assert code == 0 and json.loads(out)["institution"]["id"] == "ezhou-tcm-hospital"
+    code, out = run("--sample", "ezhou", "institution", "鄂州市中医医阮")
+    assert code == 2
+    assert "did you mean: ezhou-tcm-hospital (市中医医院)" in out
+
+
+def test_counterpart_by_specialty_code_issue_9() -> None:
+    """Issue 9: `counterpart --specialty 03.04` (心血管内科专业) finds 002 篇五 2.1.2's 心内科
+    pairings of 无锡二院, typed by its names_alt."""
+    code, out = run("--sample", "wuxi", "counterpart", "无锡二院", "--specialty", "03.04", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [(r["institution"]["id"], r["specialty_code"]) for r in rows] == [
+        ("wuxi-chongansi-chc", "03.04"),
+        ("wuxi-guangyi-chc", "03.04"),
+    ]
+
+
 def test_load_without_neo4j_is_refused_naming_neo4j_uri() -> None:
     code, out = run("--sample", "wuxi", "load")
     assert code == 2

@@ -18,6 +18,14 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"institution": "linkou-county-people", "direction": "lower"},
         {"institution": "linkou-mdj-tcm", "alliance_kind": AllianceKind.URBAN_RURAL},
         {"institution": "wuxi-second-people", "specialty": "心内科"},
+        # Issue 9: --specialty by catalogue code, standard name, alias, parent subject, the
+        # department's own name (002 篇五 2.1.2), and in Traditional script.
+        {"institution": "wuxi-second-people", "specialty": "03.04"},
+        {"institution": "wuxi-second-people", "specialty": "心血管内科专业"},
+        {"institution": "wuxi-second-people", "specialty": "呼吸科"},
+        {"institution": "wuxi-second-people", "specialty": "内科"},
+        {"institution": "wuxi-second-people", "specialty": "脑科中心"},
+        {"institution": "wuxi-shangmadun-chc", "specialty": "呼吸內科"},
         {"institution": "wuxi-jianghai-chc", "direction": "upper"},
         {"institution": "wuxi-second-people", "on": date(2008, 1, 1)},
         {"institution": "linkou-qingshan-thc", "alliance": "linkou-ur-mdj-tcm"},
@@ -38,6 +46,19 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"name": "三道通镇卫生院"},
         {"name": "县医院"},  # 004's short name for 萧县人民医院
         {"name": "呼和浩特市第一医院"},
+        {"name": "不存在的医院"},
+        # Issue 9: the city prefix typed (003 附件2 records 市中医医院 in 鄂州市), either script.
+        {"name": "鄂州市中医医院"},
+        {"name": "鄂州市中醫醫院"},
+        {"name": "湖北省鄂州市中医医院"},
+        {"name": "无锡市崇安区江海社区卫生服务中心"},  # 002 篇五: a community centre in 崇安区
+        {"name": "牡丹江中医院"},  # 000 §二(二)4 牡丹江市中医院 without its 市
+    ],
+    "institution_candidates": [
+        {"name": "鄂州市中医医阮"},  # issue 9: one character off 鄂州市中医医院
+        {"name": "无锡第二人民医院x"},
+        {"name": "市中医院院", "limit": 3},
+        {"name": "刁翎镇卫生院"},
         {"name": "不存在的医院"},
     ],
     "institution_search": [

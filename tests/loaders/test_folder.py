@@ -126,6 +126,36 @@ def test_membership_ending_before_it_starts(dataset_dir: Path) -> None:
     assert (p.line, p.column) == (2, "valid_to")
 
 
+def test_unknown_specialty_code_is_rejected_with_file_line_and_column(dataset_dir: Path) -> None:
+    """Issue 9: pairings.csv's specialty_code must be a code of 《医疗机构诊疗科目名录》
+    (graphmodel/clinical_subjects.csv); a bad one is reported where it is, nothing loads."""
+    (dataset_dir / "pairings.csv").write_text(
+        "alliance,upper,lower,upper_department,specialty_code,assumption\n"
+        "mini-x,mini-a,mini-b,心内科,03.04,test data\n"
+        "mini-x,mini-a,mini-b,骨科,99.99,test data\n",
+        encoding="utf-8",
+    )
+    assert problems(dataset_dir) == [
+        Problem(
+            "mini/pairings.csv",
+            3,
+            "specialty_code",
+            "expected a code of 《医疗机构诊疗科目名录》 (e.g. 03.04), got '99.99'",
+        )
+    ]
+
+
+def test_specialty_codes_load_in_canonical_form(dataset_dir: Path) -> None:
+    """附件1's copy writes 03.4; the loader keeps the canonical 03.04."""
+    (dataset_dir / "pairings.csv").write_text(
+        "alliance,upper,lower,upper_department,specialty_code,assumption\n"
+        "mini-x,mini-a,mini-b,心内科,3.4,test data\n",
+        encoding="utf-8",
+    )
+    [pairing] = load_dataset(dataset_dir).pairings
+    assert pairing.specialty_code == "03.04"
+
+
 def test_invalid_uscc_is_rejected(dataset_dir: Path) -> None:
     path = dataset_dir / "institutions.csv"
     path.write_text(

@@ -89,3 +89,58 @@ def test_wuxi_centre_sees_the_hospital_departments_paired_with_it(store: Store) 
     assert {(c.institution.id, c.department) for c in found} == {
         ("wuxi-second-people", "儿科"), ("wuxi-second-people", "皮肤科")
     }  # fmt: skip
+
+
+def departments(store: Store, institution: str, specialty: str) -> list[tuple[str, str]]:
+    return [
+        (c.institution.id, c.department)
+        for c in counterparts(store, institution, specialty=specialty)
+    ]
+
+
+CARDIOLOGY = [("wuxi-chongansi-chc", "心内科"), ("wuxi-guangyi-chc", "心内科")]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "03.04",  # the catalogue code (卫医发〔1994〕第27号 附件1)
+        "心血管内科专业",  # its standard name
+        "心血管內科專業",  # in Traditional script
+        "心内科",  # the project's alias, and the department's own name (002 篇五 2.1.2)
+    ],
+)
+def test_counterpart_by_specialty_code_name_or_alias(store: Store, typed: str) -> None:
+    """Issue 9: --specialty matches by code, standard name, alias; 002 篇五 2.1.2 pairs 无锡二院's
+    心内科 with 崇安寺 and 广益 community centres."""
+    assert departments(store, "wuxi-second-people", typed) == CARDIOLOGY
+
+
+def test_counterpart_by_alias_that_is_not_the_departments_name(store: Store) -> None:
+    """Issue 9: 呼吸科 is an alias of 03.01; 002 篇五 2.1.2's department is 呼吸内科 (上马墩)."""
+    assert departments(store, "wuxi-second-people", "呼吸科") == [
+        ("wuxi-shangmadun-chc", "呼吸内科")
+    ]
+
+
+def test_counterpart_by_department_name_without_a_code(store: Store) -> None:
+    """002 篇五 2.1.2: 脑科中心 is not a catalogue subject and has no code; its own name finds it,
+    and the ambiguous alias 脑科 (03.03 / 04.02) does not pretend it is one of them."""
+    assert departments(store, "wuxi-second-people", "脑科中心") == [
+        ("wuxi-jianghai-chc", "脑科中心")
+    ]
+    assert departments(store, "wuxi-second-people", "脑科") == []
+
+
+def test_a_parent_subject_covers_the_ones_below_it(store: Store) -> None:
+    """卫医发〔1994〕第27号 附件1: 03 内科 covers 03.01 … 03.11 (002 篇五 2.1.2's 心内科 etc.)."""
+    found = {d for _, d in departments(store, "wuxi-second-people", "内科")}
+    assert found == {"内分泌科", "呼吸内科", "心内科", "消化内科", "老年病科"}
+
+
+def test_wuxi_pairings_start_in_2009(store: Store) -> None:
+    """Issue 10 / 002 篇五 引言: the cooperation began in 2009 (recorded as 2009-01-01)."""
+    from datetime import date
+
+    assert counterparts(store, "wuxi-second-people", on=date(2008, 12, 31)) == []
+    assert len(counterparts(store, "wuxi-second-people", on=date(2009, 1, 1))) == 12

@@ -88,8 +88,10 @@ def test_samples_findings_today(store: Store) -> None:
 
 
 def test_samples_in_2005_have_errors(store: Store) -> None:
+    """In 2005 Wuxi's six undated channels precede its 2009 memberships (002 篇五 引言); its
+    pairings start in 2009 too (issue 10), so they are no longer among the errors."""
     report = validation(store, on=date(2005, 1, 1))
-    assert report.count(FindingSeverity.ERROR) == 12
+    assert report.count(FindingSeverity.ERROR) == 6
     assert report.has_errors
 
 

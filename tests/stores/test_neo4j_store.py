@@ -97,6 +97,18 @@ def test_schema_has_uniqueness_constraints_and_name_indexes(neo4j_clean: Neo4jSt
     assert {"institution_id", "alliance_id", "division_id", "rule_id"} <= set(rows[0]["names"])
     rows = neo4j_clean.reader.rows("SHOW INDEXES YIELD name RETURN collect(name) AS names")
     assert {"institution_name_key", "institution_alt_keys"} <= set(rows[0]["names"])
+    # Issue 9: names with their place, and the closest-name prefilter, are indexed.
+    assert "institution_search_keys" in rows[0]["names"]
+
+
+def test_place_lookup_uses_the_text_index_not_a_scan(neo4j_samples: Neo4jStore) -> None:
+    """Issue 9: 鄂州市中医医院 (a place key) is found through the TEXT index on search_keys."""
+    from graphmodel.names import alt_needle
+    from queries.institution_lookup import BY_PLACE
+
+    with neo4j_samples.driver.session() as s:
+        plan = s.run("EXPLAIN " + BY_PLACE, needle=alt_needle("鄂州市中医医院")).consume().plan
+    assert "NodeIndexContainsScan" in str(plan) and "NodeByLabelScan" not in str(plan)
 
 
 def test_routing_uri_reaches_the_server(neo4j_samples: Neo4jStore) -> None:
