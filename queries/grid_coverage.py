@@ -8,10 +8,13 @@ alliance of one of those two kinds that itself holds on the date.
 001 §四 lets tertiary hospitals and rehabilitation and nursing institutions serve across
 grids. So besides its status each grid lists its *cross-grid members*: institutions located
 in the grid that belong to a grid alliance serving none of their grids (an alliance serving
-no grid at all is not counted); each is marked `exempt` when 001 allows it.
+no grid at all is not counted); each is marked `exempt` when the default parameters of
+check ``grid.cross_grid_member`` allow it (a policy's rule may set its own).
 
 Grids are summed up per county or district (the nearest one above the grid's division),
-and every county or district with no grids at all is listed too.
+and every county or district with no grids at all is listed too. This report states facts;
+which of them break a rule is for `validation`, which applies the ``grid.*`` rules of each
+policy within its region only (hence each grid's and area's `ancestry`).
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ from typing import Any, LiteralString
 
 from graphmodel.division import Grid
 from graphmodel.enums import AllianceKind, DivisionLevel, Label, Rel
-from graphmodel.obligations import GRID_KINDS, may_cross_grids
+from graphmodel.obligations import CHECKS, GRID_KINDS
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
 from queries import _walk
 from stores.memory import MemoryGraph
 
 UNCOVERED, COVERED, OVERLAP = "uncovered", "covered", "overlap"
+_EXEMPT = {name: default for name, _, default in CHECKS["grid.cross_grid_member"].params}
 AREA_LEVELS = (DivisionLevel.COUNTY.value, DivisionLevel.DISTRICT.value)
 
 GRIDS: LiteralString = """
@@ -69,12 +73,22 @@ CALL (d) {
   RETURN collect(DISTINCT {institution: i {.id, .name, .level, .type},
                            alliance: a {.id, .name}}) AS cross
 }
-RETURN g, d {.id, .name, .level} AS division, serving, area, cross
+CALL (d) {
+  MATCH p = (d)-[:PART_OF]->{0,6}(x:Division)
+  WITH x ORDER BY length(p)
+  RETURN collect(x.id) AS ancestry
+}
+RETURN g, d {.id, .name, .level} AS division, serving, area, cross, ancestry
 """
 AREAS: LiteralString = """
 MATCH (c:Division) WHERE c.level IN $area_levels
   AND ($division IS NULL OR EXISTS { MATCH (c)-[:PART_OF]->{0,6}(:Division {id: $division}) })
-RETURN c {.id, .name, .level} AS area
+CALL (c) {
+  MATCH p = (c)-[:PART_OF]->{0,6}(x:Division)
+  WITH x ORDER BY length(p)
+  RETURN collect(x.id) AS ancestry
+}
+RETURN c {.id, .name, .level, ancestry: ancestry} AS area
 """
 
 
@@ -96,6 +110,11 @@ class CrossGridMember:
     exempt: bool  # tertiary, rehabilitation or nursing: may serve across grids (001 §四)
 
 
+def may_cross_grids(level: str, type_: str) -> bool:
+    """The default exemption of check ``grid.cross_grid_member``."""
+    return level in _EXEMPT["exempt_levels"] or type_ in _EXEMPT["exempt_types"]
+
+
 @dataclass(frozen=True)
 class GridStatus:
     grid: Grid
@@ -103,6 +122,7 @@ class GridStatus:
     alliances: tuple[ServingAlliance, ...]
     status: str  # uncovered | covered | overlap
     cross_grid: tuple[CrossGridMember, ...] = ()
+    ancestry: tuple[str, ...] = ()  # the grid's division and those above it, nearest first
 
 
 @dataclass(frozen=True)
@@ -114,6 +134,7 @@ class AreaCoverage:
     uncovered: int
     covered_once: int
     covered_more: int
+    ancestry: tuple[str, ...] = ()  # the area and the divisions above it, nearest first
 
     @property
     def share_covered(self) -> float | None:
@@ -138,14 +159,16 @@ def _status(n: int) -> str:
 
 def _assemble(
     on: date,
-    rows: list[tuple[Grid, dict[str, Any] | None, list[dict[str, Any]], dict[str, Any], list[Any]]],
+    rows: list[tuple[Grid, Any, list[dict[str, Any]], dict[str, Any], list[Any], list[str]]],
     areas: list[dict[str, Any]],
 ) -> GridCoverage:
-    """Rows are (grid, area, serving, grid's division, cross rows); shared by both stores."""
+    """Rows are (grid, area, serving, grid's division, cross rows, the division's ancestry);
+    areas carry their own ancestry. Shared by both stores."""
     statuses, names = [], {a["id"]: a for a in areas}
-    for grid, area, serving, division, cross in rows:
+    for grid, area, serving, division, cross, ancestry in rows:
         area = area or division
-        names.setdefault(area["id"], area)
+        if area["id"] not in names:
+            names[area["id"]] = area | {"ancestry": ancestry[ancestry.index(area["id"]) :]}
         alliances = tuple(
             sorted(
                 {ServingAlliance(a["id"], a["name"], AllianceKind(a["kind"])) for a in serving},
@@ -169,12 +192,25 @@ def _assemble(
                 key=lambda c: (c.institution, c.alliance),
             )
         )
-        statuses.append(GridStatus(grid, area["id"], alliances, _status(len(alliances)), members))
+        statuses.append(
+            GridStatus(
+                grid, area["id"], alliances, _status(len(alliances)), members, tuple(ancestry)
+            )
+        )
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for s in statuses:
         counts[s.area][[UNCOVERED, COVERED, OVERLAP].index(s.status)] += 1
     summary = tuple(
-        AreaCoverage(k, a["name"], a["level"], sum(counts[k]), *counts[k])
+        AreaCoverage(
+            k,
+            a["name"],
+            a["level"],
+            sum(counts[k]),
+            counts[k][0],
+            counts[k][1],
+            counts[k][2],
+            tuple(a["ancestry"]),
+        )
         for k, a in sorted(names.items())
     )
     return GridCoverage(on, tuple(sorted(statuses, key=lambda s: s.grid.id)), summary)
@@ -189,7 +225,10 @@ def on_neo4j(reader: Reader, on: date | None = None, division: str | None = None
     areas = reader.rows(AREAS, area_levels=list(AREA_LEVELS), division=division)
     return _assemble(
         day,
-        [(grid_from(r["g"]), r["area"], r["serving"], r["division"], r["cross"]) for r in rows],
+        [
+            (grid_from(r["g"]), r["area"], r["serving"], r["division"], r["cross"], r["ancestry"])
+            for r in rows
+        ],
         [r["area"] for r in areas],
     )
 
@@ -228,10 +267,11 @@ def on_networkx(
                 list(serving.values()),
                 _props(chain[0], "id", "name", "level"),
                 _cross(graph, grid.division, day),
+                [d.id for d in chain],
             )
         )
     areas = [
-        _props(d, "id", "name", "level")
+        _props(d, "id", "name", "level") | {"ancestry": _walk.ancestry_ids(graph, d.id)}
         for d in _walk.nodes(graph, Label.DIVISION)
         if d.level in AREA_LEVELS and _walk.within(graph, d.id, division)
     ]
