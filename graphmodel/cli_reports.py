@@ -248,9 +248,15 @@ def kpis(obj: Context, period: str, division: str | None, as_json: bool) -> None
         emit(to_jsonable(report), as_json, _kpis_text)
 
 
+def _amount(value: float, unit: str, digits: int) -> str:
+    """A figure in its unit: days for an average stay, else a percentage."""
+    return f"{value:.{digits}f} days" if unit == "days" else f"{value:.{digits}%}"
+
+
 def _figure(f: dict[str, Any]) -> str:
-    value = "—" if f["value"] is None else f"{f['value']:.1%}"
-    limit = f" {f['bound']} {f['limit']:.0%}" if f["limit"] is not None else ""
+    u = f["unit"]
+    value = "—" if f["value"] is None else _amount(f["value"], u, 1)
+    limit = f" {f['bound']} {_amount(f['limit'], u, 0)}" if f["limit"] is not None else ""
     rule = f"  {f['rule']} [{f['source']}]" if f["rule"] else ""
     return f"    {f['metric']:34} {value:>7}{limit}  {f['status']}{rule}"
 

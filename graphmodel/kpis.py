@@ -72,6 +72,18 @@ class Figure:
     source: str = ""
     by: str = ""  # the deadline the rule names
     note: str = ""  # the definition used, or why it cannot be computed
+    unit: str = ""  # what value and limit count: days (an average stay), else share (0-1)
+
+    def __post_init__(self) -> None:
+        if not self.unit:
+            object.__setattr__(self, "unit", unit(self.metric))
+
+
+def unit(metric: str) -> str:
+    return DAYS if metric.endswith("_days") else SHARE
+
+
+DAYS, SHARE = "days", "share"
 
 
 @dataclass(frozen=True)

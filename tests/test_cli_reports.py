@@ -151,6 +151,17 @@ def test_kpis_json_and_text() -> None:
     assert "in_county_treatment_rate" in out and "not_computable" in out
 
 
+def test_kpi_figures_print_in_their_unit() -> None:
+    from graphmodel.cli_reports import _figure
+
+    stay = {"metric": "average_length_of_stay_days", "value": 9.5, "limit": 9.0, "bound": "max",
+            "status": "fail", "rule": "ezhou-2015-cap-stay-secondary", "source": "003 §三(五)4",
+            "unit": "days"}  # fmt: skip
+    assert "9.5 days max 9 days  fail" in _figure(stay)
+    rate = stay | {"metric": "up_referral_rate", "value": 0.25, "limit": 0.2, "unit": "share"}
+    assert "25.0% max 20%" in _figure(rate)
+
+
 def test_kpis_needs_a_valid_period() -> None:
     assert run("kpis")[0] == 2
     code, out = run("kpis", "--period", "2024-Q5", "--json")

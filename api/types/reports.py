@@ -187,12 +187,14 @@ class KpiFigure:
     source: str
     by: str
     note: str
+    unit: str = strawberry.field(description="days (an average stay), else share (0 to 1)")
 
     @classmethod
     def from_domain(cls, f: dk.Figure) -> KpiFigure:
         return cls(metric=f.metric, value=f.value, numerator=f.numerator,
                    denominator=f.denominator, limit=f.limit, bound=f.bound, status=f.status,
-                   rule=f.rule, source=f.source, by=f.by, note=f.note)  # fmt: skip
+                   rule=f.rule, source=f.source, by=f.by, note=f.note,
+                   unit=f.unit)  # fmt: skip
 
 
 @strawberry.type
