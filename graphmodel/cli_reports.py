@@ -192,7 +192,8 @@ def _unaffiliated_text(out: dict[str, Any]) -> str:
 @json_option
 @click.pass_obj
 def coverage(obj: Context, on: datetime | None, division: str | None, as_json: bool) -> None:
-    """Each grid's serving alliances and status (001 §四), summed up per county or district."""
+    """Each grid's serving alliances and status, summed up per county or district, with the
+    policies whose grid rules bind it."""
     from queries.grid_coverage import GRID_COVERAGE
     from stores.json import to_jsonable
 
@@ -224,7 +225,12 @@ def _coverage_text(out: dict[str, Any]) -> str:
     lines += [
         f"{a['division']}  {a['name']}: {a['grids']} grid(s), {a['uncovered']} uncovered, "
         f"{a['covered_once']} once, {a['covered_more']} more than once; covered "
-        f"{_share(a['share_covered'])}"
+        f"{_share(a['share_covered'])}; "
+        + (
+            f"grid rules of {', '.join(a['policies'])}"
+            if a["policies"]
+            else "no loaded policy has a grid rule here"
+        )
         for a in out["areas"]
     ]
     return "\n".join(lines) or "no grids and no counties or districts"

@@ -12,9 +12,13 @@ no grid at all is not counted); each is marked `exempt` when the default paramet
 check ``grid.cross_grid_member`` allow it (a policy's rule may set its own).
 
 Grids are summed up per county or district (the nearest one above the grid's division),
-and every county or district with no grids at all is listed too. This report states facts;
-which of them break a rule is for `validation`, which applies the ``grid.*`` rules of each
-policy within its region only (hence each grid's and area's `ancestry`).
+and every county or district with no grids at all is listed too. This report states facts,
+and for each grid and area the policies whose ``grid.*`` rules bind it on the date
+(`policies`; none: no loaded policy asks for grids there, so a county without grids breaks
+no rule). `validation` turns them into findings, each rule within its region only.
+The exemption of a cross-grid member is the binding ``grid.cross_grid_member`` rules'
+(every one must allow it), else the check's default (001 §四).
+On Neo4j: three Cypher statements (the policies in force, the grids, the areas).
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from typing import Any, LiteralString
 
 from graphmodel.division import Grid
 from graphmodel.enums import AllianceKind, DivisionLevel, Label, Rel
-from graphmodel.obligations import CHECKS, GRID_KINDS
+from graphmodel.obligations import CHECKS, GRID_KINDS, ObligationRule
+from graphmodel.obligations import may_cross_grids as rule_allows
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
-from queries import _walk
+from queries import _obligation_scope, _walk
+from queries._obligation_scope import Scope
 from stores.memory import MemoryGraph
 
 UNCOVERED, COVERED, OVERLAP = "uncovered", "covered", "overlap"
@@ -123,6 +129,7 @@ class GridStatus:
     status: str  # uncovered | covered | overlap
     cross_grid: tuple[CrossGridMember, ...] = ()
     ancestry: tuple[str, ...] = ()  # the grid's division and those above it, nearest first
+    policies: tuple[str, ...] = ()  # whose grid.* rules bind it on the date
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,7 @@ class AreaCoverage:
     covered_once: int
     covered_more: int
     ancestry: tuple[str, ...] = ()  # the area and the divisions above it, nearest first
+    policies: tuple[str, ...] = ()  # whose grid.* rules bind it on the date
 
     @property
     def share_covered(self) -> float | None:
@@ -157,15 +165,33 @@ def _status(n: int) -> str:
     return UNCOVERED if n == 0 else COVERED if n == 1 else OVERLAP
 
 
+GRID_CHECKS = ("grid.none_defined", "grid.uncovered", "grid.overlap", "grid.cross_grid_member")
+
+
+def _binding(scope: Scope, ancestry: Any, *checks: str) -> list[ObligationRule]:
+    return [r for r in scope.of(*checks) if r.region in ancestry]
+
+
+def _exempt(rules: list[ObligationRule], level: str, type_: str) -> bool:
+    if not rules:
+        return may_cross_grids(level, type_)
+    return all(rule_allows(r, level, type_) for r in rules)
+
+
+def _policies(rules: list[ObligationRule]) -> tuple[str, ...]:
+    return tuple(sorted({r.policy for r in rules}))
+
+
 def _assemble(
-    on: date,
+    scope: Scope,
     rows: list[tuple[Grid, Any, list[dict[str, Any]], dict[str, Any], list[Any], list[str]]],
     areas: list[dict[str, Any]],
 ) -> GridCoverage:
     """Rows are (grid, area, serving, grid's division, cross rows, the division's ancestry);
     areas carry their own ancestry. Shared by both stores."""
-    statuses, names = [], {a["id"]: a for a in areas}
+    on, statuses, names = scope.on, [], {a["id"]: a for a in areas}
     for grid, area, serving, division, cross, ancestry in rows:
+        crossing = _binding(scope, ancestry, "grid.cross_grid_member")
         area = area or division
         if area["id"] not in names:
             names[area["id"]] = area | {"ancestry": ancestry[ancestry.index(area["id"]) :]}
@@ -185,7 +211,7 @@ def _assemble(
                         c["institution"]["type"],
                         c["alliance"]["id"],
                         c["alliance"]["name"],
-                        may_cross_grids(c["institution"]["level"], c["institution"]["type"]),
+                        _exempt(crossing, c["institution"]["level"], c["institution"]["type"]),
                     )
                     for c in cross
                 },
@@ -194,7 +220,13 @@ def _assemble(
         )
         statuses.append(
             GridStatus(
-                grid, area["id"], alliances, _status(len(alliances)), members, tuple(ancestry)
+                grid,
+                area["id"],
+                alliances,
+                _status(len(alliances)),
+                members,
+                tuple(ancestry),
+                _policies(_binding(scope, ancestry, *GRID_CHECKS)),
             )
         )
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -210,6 +242,7 @@ def _assemble(
             counts[k][1],
             counts[k][2],
             tuple(a["ancestry"]),
+            _policies(_binding(scope, a["ancestry"], *GRID_CHECKS)),
         )
         for k, a in sorted(names.items())
     )
@@ -217,14 +250,18 @@ def _assemble(
 
 
 def on_neo4j(reader: Reader, on: date | None = None, division: str | None = None) -> GridCoverage:
+    return coverage_on_neo4j(reader, _obligation_scope.on_neo4j(reader, on or today()), division)
+
+
+def coverage_on_neo4j(reader: Reader, scope: Scope, division: str | None = None) -> GridCoverage:
     from stores.props import grid_from
 
-    day = on or today()
+    day = scope.on
     params = {"on": day, "division": division, "kinds": sorted(k.value for k in GRID_KINDS)}
     rows = reader.rows(GRIDS, area_levels=list(AREA_LEVELS), **params)
     areas = reader.rows(AREAS, area_levels=list(AREA_LEVELS), division=division)
     return _assemble(
-        day,
+        scope,
         [
             (grid_from(r["g"]), r["area"], r["serving"], r["division"], r["cross"], r["ancestry"])
             for r in rows
@@ -242,12 +279,21 @@ def on_networkx(
 ) -> GridCoverage:
     """Each grid's serving alliances and status, and a summary per county or district.
 
-    >>> from queries._examples import tiny
-    >>> [(a.name, a.grids) for a in on_networkx(tiny()).areas]
-    [('示例县', 0)]
+    >>> from queries._examples import tiny, tiny_obliged
+    >>> [(a.name, a.grids, a.policies) for a in on_networkx(tiny()).areas]
+    [('示例县', 0, ())]
+    >>> [(a.name, a.grids, a.policies) for a in on_networkx(tiny_obliged()).areas]
+    [('示例县', 0, ('tiny-policy',))]
     """
-    day = on or today()
-    rows = []
+    return coverage_on_networkx(
+        graph, _obligation_scope.on_networkx(graph, on or today()), division
+    )
+
+
+def coverage_on_networkx(
+    graph: MemoryGraph, scope: Scope, division: str | None = None
+) -> GridCoverage:
+    day, rows = scope.on, []
     for grid in _walk.nodes(graph, Label.GRID):
         if not _walk.within(graph, grid.division, division):
             continue
@@ -275,7 +321,7 @@ def on_networkx(
         for d in _walk.nodes(graph, Label.DIVISION)
         if d.level in AREA_LEVELS and _walk.within(graph, d.id, division)
     ]
-    return _assemble(day, rows, areas)
+    return _assemble(scope, rows, areas)
 
 
 def _grid_alliance(alliance: Any, day: date) -> bool:

@@ -66,7 +66,7 @@ def on_neo4j(reader: Reader, on: date | None = None) -> ValidationReport:
         scope,
         _obligation_scope.uncovered_on_neo4j(reader, scope),
         ua.entries_on_neo4j(reader, scope, include_unknown=True, bound_only=True),
-        grid_coverage.on_neo4j(reader, on=scope.on),
+        grid_coverage.coverage_on_neo4j(reader, scope),
         obligation_checks.checks_on_neo4j(reader, scope),
         data_integrity.on_neo4j(reader, on=scope.on),
     )
@@ -89,7 +89,7 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> ValidationReport:
         scope,
         _obligation_scope.uncovered_on_networkx(graph, scope),
         ua.entries_on_networkx(graph, scope, include_unknown=True, bound_only=True),
-        grid_coverage.on_networkx(graph, on=scope.on),
+        grid_coverage.coverage_on_networkx(graph, scope),
         obligation_checks.checks_on_networkx(graph, scope),
         data_integrity.on_networkx(graph, on=scope.on),
     )

@@ -138,6 +138,7 @@ def test_coverage_json() -> None:
     ]  # fmt: skip
     code, out = run("coverage", "--division", "wuxi-city")
     assert code == 0 and "崇安区: 0 grid(s)" in out
+    assert "no loaded policy has a grid rule here" in out  # 001 binds no sample region
 
 
 def test_kpis_json_and_text() -> None:

@@ -135,6 +135,7 @@ class GridStatus:
     area: str
     status: str  # uncovered | covered | overlap
     alliances: list[ServingAlliance]
+    policies: list[str] = strawberry.field(description="The policies whose grid rules bind it")
 
 
 @strawberry.type
@@ -147,6 +148,9 @@ class AreaCoverage:
     covered_once: int
     covered_more: int
     share_covered: float | None
+    policies: list[str] = strawberry.field(
+        description="The policies whose grid rules bind it; none: no policy asks for grids"
+    )
 
 
 @strawberry.type
@@ -162,13 +166,14 @@ class GridCoverageReport:
             grids=[
                 GridStatus(grid=Grid.from_domain(g.grid), area=g.area, status=g.status,
                            alliances=[ServingAlliance(id=a.id, name=a.name, kind=a.kind)
-                                      for a in g.alliances])
+                                      for a in g.alliances], policies=list(g.policies))
                 for g in c.grids
             ],
             areas=[
                 AreaCoverage(division=a.division, name=a.name, level=a.level, grids=a.grids,
                              uncovered=a.uncovered, covered_once=a.covered_once,
-                             covered_more=a.covered_more, share_covered=a.share_covered)
+                             covered_more=a.covered_more, share_covered=a.share_covered,
+                             policies=list(a.policies))
                 for a in c.areas
             ],
         )  # fmt: skip

@@ -8,6 +8,7 @@ from datetime import date
 
 from graphmodel.dataset import Dataset
 from graphmodel.store import Store
+from queries._examples import every_check
 from queries.grid_coverage import (
     COVERED,
     GRID_COVERAGE,
@@ -96,6 +97,7 @@ def test_cross_grid_members_and_the_exemption_for_tertiary_rehab_nursing(
     cross = {m.institution: m.exempt for m in grid(c, "g1").cross_grid}
     assert cross == {"chc-t1": False, "rehab-t1": True, "nursing-t1": True, "tertiary-t1": True}
     assert rules(c) == [("grid.cross_grid_member", "chc-t1")]
+    assert grid(c, "g1").policies == area(c, "county").policies == ("test-policy",)
 
 
 def test_membership_of_an_alliance_serving_the_own_grid_is_not_cross_grid(
@@ -132,9 +134,16 @@ def test_grid_rules_bind_only_in_their_region_with_their_own_exemptions(
     assert sorted((f.rule, f.subject) for f in found) == [
         ("grid.cross_grid_member", "rehab-t1"), ("grid.uncovered", "g4"),
     ]  # fmt: skip
+    assert [m.exempt for m in grid(c, "g1").cross_grid] == [True]
+    b.policies.append(every_check("strict", "county", **strict))
+    c = coverage(make_store(b.dataset()))
+    assert [m.exempt for m in grid(c, "g1").cross_grid] == [False]  # every binding rule decides
+    assert area(c, "county").policies == ("strict", "test-policy")
+    assert area(c, "district").policies == ("test-policy",)
 
 
 def test_samples_hold_no_grids_so_each_county_and_district_has_none(store: Store) -> None:
     c = coverage(store)
     assert c.grids == ()
     assert [(a.division, a.grids) for a in c.areas] == [("linkou-county", 0), ("wuxi-chongan", 0)]
+    assert all(a.policies == () for a in c.areas)  # 001 (grids) binds no sample region
