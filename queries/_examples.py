@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from graphmodel.alliance import Alliance, Membership
+from graphmodel.checks import CHECKS
 from graphmodel.counterpart import Pairing
 from graphmodel.dataset import Dataset
 from graphmodel.division import Division
@@ -26,7 +27,6 @@ from graphmodel.enums import (
     RuleKind,
 )
 from graphmodel.institution import Institution
-from graphmodel.obligations import CHECKS
 from graphmodel.policy import Policy, Rule
 from stores.memory import MemoryGraph, build
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, LiteralString
 
+from graphmodel.checks import HOSPITAL_TYPES, UPPER_LEVELS
 from graphmodel.enums import (
     AllianceKind,
     DivisionLevel,
@@ -38,7 +39,7 @@ from graphmodel.enums import (
 )
 from graphmodel.findings import Finding
 from graphmodel.institution import Institution
-from graphmodel.obligations import HOSPITAL_TYPES, UPPER_LEVELS, ObligationRule, finding
+from graphmodel.obligations import ObligationRule, finding
 from graphmodel.store import Reader
 from queries import _walk
 from queries._obligation_scope import Scope

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
+from graphmodel.checks import CHECKS, GRID_KINDS
 from graphmodel.division import Grid
 from graphmodel.enums import AllianceKind, DivisionLevel, Label, Rel
-from graphmodel.obligations import CHECKS, GRID_KINDS, ObligationRule
+from graphmodel.obligations import ObligationRule
 from graphmodel.obligations import may_cross_grids as rule_allows
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today

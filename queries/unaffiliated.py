@@ -24,10 +24,11 @@ from datetime import date
 from typing import LiteralString
 
 from graphmodel.alliance import Membership
+from graphmodel.checks import UPPER_LEVELS
 from graphmodel.enums import InstitutionType, Label, Level, Ownership, Rel
 from graphmodel.findings import shown
 from graphmodel.institution import Institution
-from graphmodel.obligations import UPPER_LEVELS, ObligationRule
+from graphmodel.obligations import ObligationRule
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
 from queries import _obligation_scope, _walk

@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
+from graphmodel.checks import CHECKS
 from graphmodel.dataset import Dataset
 from graphmodel.findings import Finding, FindingSeverity
-from graphmodel.obligations import CHECKS
 from graphmodel.policy import Policy
 from graphmodel.store import Store
 from queries._examples import every_check

@@ -8,9 +8,9 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
+from graphmodel.checks import CHECKS, INTEGRITY
 from graphmodel.dataset import Dataset
 from graphmodel.findings import FindingSeverity
-from graphmodel.obligations import CHECKS, INTEGRITY
 from graphmodel.store import Store
 from queries._examples import every_check
 from queries.validation import VALIDATION, ValidationReport
