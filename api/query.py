@@ -22,6 +22,7 @@ from api.types.nodes import Alliance, Counterpart, Division, Institution
 from api.types.reports import (
     GridCoverageReport,
     KpiReport,
+    NotJudged,
     UnaffiliatedInstitution,
     ValidationReport,
 )
@@ -130,6 +131,21 @@ class Query:
         found = await info.context.run(UNAFFILIATED, on=on, division=division, level=level,
                                        type=type, include_unknown=include_unknown)  # fmt: skip
         return [UnaffiliatedInstitution.from_domain(u) for u in found]
+
+    @strawberry.field(
+        description="How many institutions in no alliance `unaffiliated` could not judge"
+    )
+    async def unaffiliated_not_judged(
+        self,
+        info: Info[Context, None],
+        on: date | None = None,
+        division: str | None = None,
+        level: Level | None = None,
+        type: InstitutionType | None = None,
+    ) -> NotJudged:
+        found = await info.context.run(UNAFFILIATED, on=on, division=division, level=level,
+                                       type=type, include_unknown=True)  # fmt: skip
+        return NotJudged.from_domain(found)
 
     @strawberry.field(description="Each grid's serving alliances and status, with summaries")
     async def grid_coverage(self, info: Info[Context, None], on: date | None = None,

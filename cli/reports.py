@@ -44,7 +44,8 @@ def _check_division(obj: Context, division: str | None) -> None:
 @json_option
 @click.pass_obj
 def validate(obj: Context, on: datetime | None, as_json: bool) -> None:
-    """List every finding (rule, severity, source, subject, message); exit 1 on any error."""
+    """List every finding (rule, severity, source, policy, subject, message), the policies
+    applied and the regions without policy; exit 1 on any error."""
     from queries.validation import VALIDATION
     from stores.json import to_jsonable
 
@@ -55,6 +56,8 @@ def validate(obj: Context, on: datetime | None, as_json: bool) -> None:
             "counts": report.counts,
             "has_errors": report.has_errors,
             "findings": to_jsonable(report.findings),
+            "policies": to_jsonable(report.policies),
+            "regions_without_policy": to_jsonable(report.regions_without_policy),
         }
         emit(out, as_json, _validate_text)
     if report.has_errors:
@@ -63,14 +66,28 @@ def validate(obj: Context, on: datetime | None, as_json: bool) -> None:
 
 def _validate_text(out: dict[str, Any]) -> str:
     lines = [
-        f"{f['severity'].upper():8} {f['rule']}  [{f['source']}]  {f['subject_kind']} "
-        f"{f['subject']}\n         {f['message_zh']}\n         {f['message_en']}"
+        f"{f['severity'].upper():8} {f['rule']}  [{f['source']}]  "
+        f"{f['policy'] or 'data integrity'}  {f['subject_kind']} {f['subject']}\n"
+        f"         {f['message_zh']}\n         {f['message_en']}"
         for f in out["findings"]
     ]
     c = out["counts"]
     lines.append(
         f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info, on {out['on']}"
     )
+    applied = [
+        f"  {p['policy']}  {p['region_name']} ({p['region']})"
+        + ("  draft for comment" if p["status"] == "draft_for_comment" else "")
+        + f": {p['obligations']} obligation rule(s)"
+        for p in out["policies"]
+    ]
+    lines.append("policies applied:" + ("\n" + "\n".join(applied) if applied else " none"))
+    if out["regions_without_policy"]:
+        lines.append("regions without policy (no policy findings can be made there):")
+        lines += [
+            f"  {r['name']} ({r['division']}): {r['institutions']} institution(s)"
+            for r in out["regions_without_policy"]
+        ]
     return "\n".join(lines)
 
 
@@ -93,8 +110,9 @@ def unaffiliated(
     include_unknown: bool,
     as_json: bool,
 ) -> None:
-    """Institutions obliged to belong to an alliance (001 §三) that belong to none."""
-    from queries.unaffiliated import UNAFFILIATED
+    """Institutions a policy's membership rule obliges to join an alliance that belong to
+    none; says how many in no alliance could not be judged (--include-unknown lists them)."""
+    from queries.unaffiliated import UNAFFILIATED, not_judged
 
     with reported(as_json):
         _check_division(obj, division)
@@ -104,9 +122,9 @@ def unaffiliated(
             division=division,
             level=Level(level) if level else None,
             type=InstitutionType(type_) if type_ else None,
-            include_unknown=include_unknown,
+            include_unknown=True,
         )
-        out = [
+        rows = [
             {
                 "institution": {
                     "id": u.institution.id, "name": u.institution.name,
@@ -116,6 +134,7 @@ def unaffiliated(
                 },
                 "reason": u.reason,
                 "obliged": u.obliged,
+                "policies": list(u.policies),
                 "inactive": [
                     {"alliance": m.alliance, "role": m.role.value,
                      "valid_from": m.valid_from and m.valid_from.isoformat(),
@@ -124,14 +143,26 @@ def unaffiliated(
                 ],
             }
             for u in found
+            if u.obliged or include_unknown
         ]  # fmt: skip
+        unjudged = not_judged(found)
+        out = {
+            "institutions": rows,
+            "not_judged": unjudged,
+            "how_to_list": "" if include_unknown or not sum(unjudged.values()) else UNJUDGED_HINT,
+        }
         emit(out, as_json, _unaffiliated_text)
 
 
-def _unaffiliated_text(rows: list[dict[str, Any]]) -> str:
+UNJUDGED_HINT = "alliancegraph unaffiliated --include-unknown"
+
+
+def _unaffiliated_text(out: dict[str, Any]) -> str:
+    rows = out["institutions"]
     lines = [
         f"{r['institution']['id']}  {r['institution']['name']}  {r['institution']['level']} "
         f"{r['institution']['type']}  {r['reason']}"
+        + (f"  [{', '.join(r['policies'])}]" if r["policies"] else "")
         + (
             f"  (inactive: {', '.join(m['alliance'] for m in r['inactive'])})"
             if r["inactive"]
@@ -139,7 +170,20 @@ def _unaffiliated_text(rows: list[dict[str, Any]]) -> str:
         )
         for r in rows
     ]
-    return "\n".join(lines) or "every obliged institution belongs to an alliance"
+    obliged = sum(1 for r in rows if r["obliged"])
+    unknown, free = out["not_judged"]["ownership_unknown"], out["not_judged"]["no_obligation"]
+    if not obliged:
+        lines.append(
+            "no institution that a loaded policy obliges to join an alliance is outside one"
+        )
+    if unknown + free:
+        lines.append(
+            f"{unknown + free} institution(s) in no alliance could not be judged: {unknown} of "
+            f"unknown ownership under a membership rule, {free} where no loaded policy has a "
+            "membership rule"
+            + (f"; list them with `{out['how_to_list']}`" if out["how_to_list"] else "")
+        )
+    return "\n".join(lines)
 
 
 @cli.command()
@@ -148,7 +192,8 @@ def _unaffiliated_text(rows: list[dict[str, Any]]) -> str:
 @json_option
 @click.pass_obj
 def coverage(obj: Context, on: datetime | None, division: str | None, as_json: bool) -> None:
-    """Each grid's serving alliances and status (001 §四), summed up per county or district."""
+    """Each grid's serving alliances and status, summed up per county or district, with the
+    policies whose grid rules bind it."""
     from queries.grid_coverage import GRID_COVERAGE
     from stores.json import to_jsonable
 
@@ -180,7 +225,12 @@ def _coverage_text(out: dict[str, Any]) -> str:
     lines += [
         f"{a['division']}  {a['name']}: {a['grids']} grid(s), {a['uncovered']} uncovered, "
         f"{a['covered_once']} once, {a['covered_more']} more than once; covered "
-        f"{_share(a['share_covered'])}"
+        f"{_share(a['share_covered'])}; "
+        + (
+            f"grid rules of {', '.join(a['policies'])}"
+            if a["policies"]
+            else "no loaded policy has a grid rule here"
+        )
         for a in out["areas"]
     ]
     return "\n".join(lines) or "no grids and no counties or districts"
@@ -204,9 +254,15 @@ def kpis(obj: Context, period: str, division: str | None, as_json: bool) -> None
         emit(to_jsonable(report), as_json, _kpis_text)
 
 
+def _amount(value: float, unit: str, digits: int) -> str:
+    """A figure in its unit: days for an average stay, else a percentage."""
+    return f"{value:.{digits}f} days" if unit == "days" else f"{value:.{digits}%}"
+
+
 def _figure(f: dict[str, Any]) -> str:
-    value = "—" if f["value"] is None else f"{f['value']:.1%}"
-    limit = f" {f['bound']} {f['limit']:.0%}" if f["limit"] is not None else ""
+    u = f["unit"]
+    value = "—" if f["value"] is None else _amount(f["value"], u, 1)
+    limit = f" {f['bound']} {_amount(f['limit'], u, 0)}" if f["limit"] is not None else ""
     rule = f"  {f['rule']} [{f['source']}]" if f["rule"] else ""
     return f"    {f['metric']:34} {value:>7}{limit}  {f['status']}{rule}"
 

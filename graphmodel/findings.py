@@ -1,7 +1,8 @@
-"""What a validator reports: findings of the obligation catalogue (`graphmodel.obligations`).
+"""What a validator reports: findings of the checks in `graphmodel.obligations`.
 
-A finding names its rule, severity and source clause, the institution, alliance, grid or
-division it is about, and says what is wrong in Chinese and in English.
+A finding names its check (`rule`), severity and source clause, the policy and policy rule
+it comes from (none for data-integrity checks, which hold everywhere), the institution,
+alliance, grid or division it is about, and says what is wrong in Chinese and in English.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class SubjectKind(StrEnum):
 class Obligation:
     id: str
     severity: FindingSeverity
-    source: str  # the clause, e.g. "001 §三"; data-integrity rules cite the data format
+    source: str  # data-integrity rules cite the data format ("data-format: memberships.csv")
     title_zh: str
     title_en: str
     message_zh: str  # str.format templates over the fields each check supplies
@@ -53,15 +54,20 @@ class Finding:
     message_zh: str
     message_en: str
     related: tuple[str, ...] = ()  # ids of the other things involved
+    policy: str | None = None  # the policy whose rule it is; None: a data-integrity check
+    policy_rule: str | None = None  # the rule's id in that policy
+    draft: bool = False  # the policy is a draft for comment (征求意见稿)
+    not_yet_due: bool = False  # before the rule's deadline (`params.by`): reported as info
 
     @property
-    def sort_key(self) -> tuple[int, str, str, str, tuple[str, ...], str]:
+    def sort_key(self) -> tuple[int, str, str, str, tuple[str, ...], str, str]:
         return (
             self.severity.rank,
             self.rule,
             self.subject_kind.value,
             self.subject,
             self.related,
+            self.policy_rule or "",
             self.message_en,
         )
 

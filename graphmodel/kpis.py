@@ -53,7 +53,7 @@ REGION_METRICS = {
     "cross_province_treatment_rate": TREATMENT_RATE.format(share="referral_cross_province_share"),
 }
 GROWTH = "down_referral_annual_growth"
-# Checked by `alliancegraph validate` (graphmodel.obligations), not referral figures.
+# Not referral figures: as `obligation` rules of a policy, `alliancegraph validate` checks them.
 NOT_REFERRAL_METRICS = {"telemedicine_township_coverage", "primary_partnership_coverage"}
 GROWTH_LEVELS = (Level.SECONDARY.value, Level.TERTIARY.value)  # 000 附件2 七: 由二、三级医院
 SKIP_LEVEL_SOURCE = "000 §二(四)4; 000 §三(三)"
@@ -72,6 +72,18 @@ class Figure:
     source: str = ""
     by: str = ""  # the deadline the rule names
     note: str = ""  # the definition used, or why it cannot be computed
+    unit: str = ""  # what value and limit count: days (an average stay), else share (0-1)
+
+    def __post_init__(self) -> None:
+        if not self.unit:
+            object.__setattr__(self, "unit", unit(self.metric))
+
+
+def unit(metric: str) -> str:
+    return DAYS if metric.endswith("_days") else SHARE
+
+
+DAYS, SHARE = "days", "share"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from graphmodel.enums import (
 )
 from graphmodel.errors import InvalidInputError, Problem
 from graphmodel.institution import Institution, RoleGrant
+from graphmodel.obligations import rule_errors
 from graphmodel.policy import ConditionCategory, Policy, Rule, RuleMatch
 from graphmodel.referral import Channel, ReferralFlow
 from loaders.boundaries import FILE as BOUNDARIES_FILE
@@ -500,6 +501,13 @@ def _build_policy(
                 out.add(
                     display, None, f"{where}.designates[{j}]", f"unknown institution {target!r}"
                 )
+                ok = False
+        if r["kind"] == RuleKind.OBLIGATION.value:
+            problems = rule_errors(
+                r.get("params", {}), r.get("message_zh", ""), r.get("message_en", "")
+            )
+            for path, message in problems:
+                out.add(display, None, f"{where}{path}", message)
                 ok = False
         match = r.get("match", {})
         for j, cond in enumerate(match.get("conditions", [])):

@@ -1,11 +1,18 @@
-"""A tiny graph for the queries' doctests: one city, one county, three institutions."""
+"""A tiny graph for the queries' doctests: one city, one county, three institutions.
+
+`tiny()` holds no policy; `tiny_obliged()` adds one applying to the city that calls every
+check of `graphmodel.obligations.CHECKS` with its default parameters (`every_check`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import cache
+from typing import Any
 
 from graphmodel.alliance import Alliance, Membership
+from graphmodel.checks import CHECKS
 from graphmodel.counterpart import Pairing
 from graphmodel.dataset import Dataset
 from graphmodel.division import Division
@@ -17,8 +24,10 @@ from graphmodel.enums import (
     Level,
     MemberRole,
     Ownership,
+    RuleKind,
 )
 from graphmodel.institution import Institution
+from graphmodel.policy import Policy, Rule
 from stores.memory import MemoryGraph, build
 
 
@@ -112,3 +121,34 @@ def tiny_dataset() -> Dataset:
 
 def tiny() -> MemoryGraph:
     return build(tiny_dataset())
+
+
+UNJUDGED = ("membership.ownership_unknown", "urban_group.lead_not_tertiary")
+
+
+def every_check(
+    id: str, region: str, valid_from: date | None = None, **params: dict[str, Any]
+) -> Policy:
+    """A policy applying to `region` whose obligation rules call every check, as warnings
+    (info for the two that the data cannot judge); `params` adds to or overrides a check's
+    parameters, by check id."""
+    rules = tuple(
+        Rule(
+            id=f"{id}-{check}",
+            kind=RuleKind.OBLIGATION,
+            params={"check": check, "severity": "info" if check in UNJUDGED else "warning"}
+            | ({"min_share": 0.5} if check == "telemedicine.township_reach" else {})
+            | params.get(check, {}),
+            text=f"{check} 条文",
+            source=f"{id} {check}",
+        )
+        for check in sorted(CHECKS)
+    )
+    return Policy(
+        id=id, region=region, document=f"{id} 文件", version="1", valid_from=valid_from,
+        rules=rules, source="example",
+    )  # fmt: skip
+
+
+def tiny_obliged() -> MemoryGraph:
+    return build(replace(tiny_dataset(), policies=(every_check("tiny-policy", "city"),)))

@@ -1,4 +1,4 @@
-"""Where does the data contradict itself? Each finding is an error (see `graphmodel.obligations`).
+"""Where does the data contradict itself? Each finding is an error (`obligations.INTEGRITY`).
 
 - A membership whose dates reach outside its alliance's own dates (an open end where the
   alliance has one counts as reaching outside: empty dates are open-ended).
@@ -16,7 +16,7 @@ from typing import Any, LiteralString
 
 from graphmodel.enums import Label, MemberRole, Rel
 from graphmodel.findings import Finding, SubjectKind, shown, sorted_findings
-from graphmodel.obligations import finding
+from graphmodel.obligations import integrity_finding
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
 from queries import _walk
@@ -154,7 +154,7 @@ def _dates(rows: list[Row]) -> list[Finding]:
     for r in rows:
         a, m = r["alliance"], r["member"]
         out.append(
-            finding(
+            integrity_finding(
                 "integrity.membership_outside_alliance",
                 SubjectKind.INSTITUTION,
                 m["id"],
@@ -179,7 +179,7 @@ def _links(rows: list[Row], on: date) -> list[Finding]:
             x["name"] for x, ok in ((u, r["upper_in"]), (lo, r["lower_in"])) if not ok
         )
         out.append(
-            finding(
+            integrity_finding(
                 f"integrity.{r['kind']}_outside_alliance",
                 SubjectKind.ALLIANCE,
                 a["id"],
@@ -196,7 +196,7 @@ def _links(rows: list[Row], on: date) -> list[Finding]:
 
 def _leads(rows: list[Row], on: date) -> list[Finding]:
     return [
-        finding(
+        integrity_finding(
             "integrity.lead_not_member",
             SubjectKind.ALLIANCE,
             r["alliance"]["id"],

@@ -8,10 +8,17 @@ alliance of one of those two kinds that itself holds on the date.
 001 §四 lets tertiary hospitals and rehabilitation and nursing institutions serve across
 grids. So besides its status each grid lists its *cross-grid members*: institutions located
 in the grid that belong to a grid alliance serving none of their grids (an alliance serving
-no grid at all is not counted); each is marked `exempt` when 001 allows it.
+no grid at all is not counted); each is marked `exempt` when the default parameters of
+check ``grid.cross_grid_member`` allow it (a policy's rule may set its own).
 
 Grids are summed up per county or district (the nearest one above the grid's division),
-and every county or district with no grids at all is listed too.
+and every county or district with no grids at all is listed too. This report states facts,
+and for each grid and area the policies whose ``grid.*`` rules bind it on the date
+(`policies`; none: no loaded policy asks for grids there, so a county without grids breaks
+no rule). `validation` turns them into findings, each rule within its region only.
+The exemption of a cross-grid member is the binding ``grid.cross_grid_member`` rules'
+(every one must allow it), else the check's default (001 §四).
+On Neo4j: three Cypher statements (the policies in force, the grids, the areas).
 """
 
 from __future__ import annotations
@@ -21,15 +28,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
+from graphmodel.checks import CHECKS, GRID_KINDS
 from graphmodel.division import Grid
 from graphmodel.enums import AllianceKind, DivisionLevel, Label, Rel
-from graphmodel.obligations import GRID_KINDS, may_cross_grids
+from graphmodel.obligations import ObligationRule
+from graphmodel.obligations import may_cross_grids as rule_allows
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
-from queries import _walk
+from queries import _obligation_scope, _walk
+from queries._obligation_scope import Scope
 from stores.memory import MemoryGraph
 
 UNCOVERED, COVERED, OVERLAP = "uncovered", "covered", "overlap"
+_EXEMPT = {name: default for name, _, default in CHECKS["grid.cross_grid_member"].params}
 AREA_LEVELS = (DivisionLevel.COUNTY.value, DivisionLevel.DISTRICT.value)
 
 GRIDS: LiteralString = """
@@ -69,12 +80,22 @@ CALL (d) {
   RETURN collect(DISTINCT {institution: i {.id, .name, .level, .type},
                            alliance: a {.id, .name}}) AS cross
 }
-RETURN g, d {.id, .name, .level} AS division, serving, area, cross
+CALL (d) {
+  MATCH p = (d)-[:PART_OF]->{0,6}(x:Division)
+  WITH x ORDER BY length(p)
+  RETURN collect(x.id) AS ancestry
+}
+RETURN g, d {.id, .name, .level} AS division, serving, area, cross, ancestry
 """
 AREAS: LiteralString = """
 MATCH (c:Division) WHERE c.level IN $area_levels
   AND ($division IS NULL OR EXISTS { MATCH (c)-[:PART_OF]->{0,6}(:Division {id: $division}) })
-RETURN c {.id, .name, .level} AS area
+CALL (c) {
+  MATCH p = (c)-[:PART_OF]->{0,6}(x:Division)
+  WITH x ORDER BY length(p)
+  RETURN collect(x.id) AS ancestry
+}
+RETURN c {.id, .name, .level, ancestry: ancestry} AS area
 """
 
 
@@ -96,6 +117,11 @@ class CrossGridMember:
     exempt: bool  # tertiary, rehabilitation or nursing: may serve across grids (001 §四)
 
 
+def may_cross_grids(level: str, type_: str) -> bool:
+    """The default exemption of check ``grid.cross_grid_member``."""
+    return level in _EXEMPT["exempt_levels"] or type_ in _EXEMPT["exempt_types"]
+
+
 @dataclass(frozen=True)
 class GridStatus:
     grid: Grid
@@ -103,6 +129,8 @@ class GridStatus:
     alliances: tuple[ServingAlliance, ...]
     status: str  # uncovered | covered | overlap
     cross_grid: tuple[CrossGridMember, ...] = ()
+    ancestry: tuple[str, ...] = ()  # the grid's division and those above it, nearest first
+    policies: tuple[str, ...] = ()  # whose grid.* rules bind it on the date
 
 
 @dataclass(frozen=True)
@@ -114,6 +142,8 @@ class AreaCoverage:
     uncovered: int
     covered_once: int
     covered_more: int
+    ancestry: tuple[str, ...] = ()  # the area and the divisions above it, nearest first
+    policies: tuple[str, ...] = ()  # whose grid.* rules bind it on the date
 
     @property
     def share_covered(self) -> float | None:
@@ -136,16 +166,36 @@ def _status(n: int) -> str:
     return UNCOVERED if n == 0 else COVERED if n == 1 else OVERLAP
 
 
+GRID_CHECKS = ("grid.none_defined", "grid.uncovered", "grid.overlap", "grid.cross_grid_member")
+
+
+def _binding(scope: Scope, ancestry: Any, *checks: str) -> list[ObligationRule]:
+    return [r for r in scope.of(*checks) if r.region in ancestry]
+
+
+def _exempt(rules: list[ObligationRule], level: str, type_: str) -> bool:
+    if not rules:
+        return may_cross_grids(level, type_)
+    return all(rule_allows(r, level, type_) for r in rules)
+
+
+def _policies(rules: list[ObligationRule]) -> tuple[str, ...]:
+    return tuple(sorted({r.policy for r in rules}))
+
+
 def _assemble(
-    on: date,
-    rows: list[tuple[Grid, dict[str, Any] | None, list[dict[str, Any]], dict[str, Any], list[Any]]],
+    scope: Scope,
+    rows: list[tuple[Grid, Any, list[dict[str, Any]], dict[str, Any], list[Any], list[str]]],
     areas: list[dict[str, Any]],
 ) -> GridCoverage:
-    """Rows are (grid, area, serving, grid's division, cross rows); shared by both stores."""
-    statuses, names = [], {a["id"]: a for a in areas}
-    for grid, area, serving, division, cross in rows:
+    """Rows are (grid, area, serving, grid's division, cross rows, the division's ancestry);
+    areas carry their own ancestry. Shared by both stores."""
+    on, statuses, names = scope.on, [], {a["id"]: a for a in areas}
+    for grid, area, serving, division, cross, ancestry in rows:
+        crossing = _binding(scope, ancestry, "grid.cross_grid_member")
         area = area or division
-        names.setdefault(area["id"], area)
+        if area["id"] not in names:
+            names[area["id"]] = area | {"ancestry": ancestry[ancestry.index(area["id"]) :]}
         alliances = tuple(
             sorted(
                 {ServingAlliance(a["id"], a["name"], AllianceKind(a["kind"])) for a in serving},
@@ -162,34 +212,61 @@ def _assemble(
                         c["institution"]["type"],
                         c["alliance"]["id"],
                         c["alliance"]["name"],
-                        may_cross_grids(c["institution"]["level"], c["institution"]["type"]),
+                        _exempt(crossing, c["institution"]["level"], c["institution"]["type"]),
                     )
                     for c in cross
                 },
                 key=lambda c: (c.institution, c.alliance),
             )
         )
-        statuses.append(GridStatus(grid, area["id"], alliances, _status(len(alliances)), members))
+        statuses.append(
+            GridStatus(
+                grid,
+                area["id"],
+                alliances,
+                _status(len(alliances)),
+                members,
+                tuple(ancestry),
+                _policies(_binding(scope, ancestry, *GRID_CHECKS)),
+            )
+        )
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for s in statuses:
         counts[s.area][[UNCOVERED, COVERED, OVERLAP].index(s.status)] += 1
     summary = tuple(
-        AreaCoverage(k, a["name"], a["level"], sum(counts[k]), *counts[k])
+        AreaCoverage(
+            k,
+            a["name"],
+            a["level"],
+            sum(counts[k]),
+            counts[k][0],
+            counts[k][1],
+            counts[k][2],
+            tuple(a["ancestry"]),
+            _policies(_binding(scope, a["ancestry"], *GRID_CHECKS)),
+        )
         for k, a in sorted(names.items())
     )
     return GridCoverage(on, tuple(sorted(statuses, key=lambda s: s.grid.id)), summary)
 
 
 def on_neo4j(reader: Reader, on: date | None = None, division: str | None = None) -> GridCoverage:
+    return coverage_on_neo4j(reader, _obligation_scope.on_neo4j(reader, on or today()), division)
+
+
+def coverage_on_neo4j(reader: Reader, scope: Scope, division: str | None = None) -> GridCoverage:
     from stores.props import grid_from
 
-    day = on or today()
+    day = scope.on
     params = {"on": day, "division": division, "kinds": sorted(k.value for k in GRID_KINDS)}
     rows = reader.rows(GRIDS, area_levels=list(AREA_LEVELS), **params)
     areas = reader.rows(AREAS, area_levels=list(AREA_LEVELS), division=division)
     return _assemble(
-        day,
-        [(grid_from(r["g"]), r["area"], r["serving"], r["division"], r["cross"]) for r in rows],
+        scope,
+        [
+            (grid_from(r["g"]), r["area"], r["serving"], r["division"], r["cross"], r["ancestry"])
+            for r in rows
+        ],
         [r["area"] for r in areas],
     )
 
@@ -203,12 +280,21 @@ def on_networkx(
 ) -> GridCoverage:
     """Each grid's serving alliances and status, and a summary per county or district.
 
-    >>> from queries._examples import tiny
-    >>> [(a.name, a.grids) for a in on_networkx(tiny()).areas]
-    [('示例县', 0)]
+    >>> from queries._examples import tiny, tiny_obliged
+    >>> [(a.name, a.grids, a.policies) for a in on_networkx(tiny()).areas]
+    [('示例县', 0, ())]
+    >>> [(a.name, a.grids, a.policies) for a in on_networkx(tiny_obliged()).areas]
+    [('示例县', 0, ('tiny-policy',))]
     """
-    day = on or today()
-    rows = []
+    return coverage_on_networkx(
+        graph, _obligation_scope.on_networkx(graph, on or today()), division
+    )
+
+
+def coverage_on_networkx(
+    graph: MemoryGraph, scope: Scope, division: str | None = None
+) -> GridCoverage:
+    day, rows = scope.on, []
     for grid in _walk.nodes(graph, Label.GRID):
         if not _walk.within(graph, grid.division, division):
             continue
@@ -228,14 +314,15 @@ def on_networkx(
                 list(serving.values()),
                 _props(chain[0], "id", "name", "level"),
                 _cross(graph, grid.division, day),
+                [d.id for d in chain],
             )
         )
     areas = [
-        _props(d, "id", "name", "level")
+        _props(d, "id", "name", "level") | {"ancestry": _walk.ancestry_ids(graph, d.id)}
         for d in _walk.nodes(graph, Label.DIVISION)
         if d.level in AREA_LEVELS and _walk.within(graph, d.id, division)
     ]
-    return _assemble(day, rows, areas)
+    return _assemble(scope, rows, areas)
 
 
 def _grid_alliance(alliance: Any, day: date) -> bool:

@@ -1,12 +1,12 @@
 """Referral figures for a period against the caps and targets of each region's policy.
 
 What is computed and what is not is set out in `graphmodel.kpis`. The governing policy of
-an institution is the one of the nearest division above it that has a policy in force by
-the end of the period (the newest version). On Neo4j the report is four Cypher statements
-whatever the size of the graph: the policies and the rules the report reads, the flow totals
-per institution, the flow totals per policy region (this period and the same period a year
-earlier), and the leapfrog flows (`queries/leapfrogs.py`); the rest is arithmetic on their
-rows, shared by both stores.
+an institution is the one of the nearest division above it that has a policy in force in
+the period (from before its end, not ended before its start; the newest version). On Neo4j
+the report is four Cypher statements whatever the size of the graph: the policies and the
+rules the report reads, the flow totals per institution, the flow totals per policy region
+(this period and the same period a year earlier), and the leapfrog flows
+(`queries/leapfrogs.py`); the rest is arithmetic on their rows, shared by both stores.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ KINDS = sorted(
 POLICIES: LiteralString = """
 MATCH (pol:Policy)-[:APPLIES_TO]->(reg:Division)
 WHERE coalesce(pol.valid_from, date('0001-01-01')) <= $end
+  AND coalesce(pol.valid_to, date('9999-12-31')) >= $start
 OPTIONAL MATCH (pol)-[:HAS_RULE]->(r:Rule) WHERE r.kind IN $kinds
 RETURN pol.id AS policy, reg.id AS region, reg.name AS region_name,
        pol.valid_from AS valid_from, collect(r) AS rules,
@@ -98,7 +99,7 @@ RETURN reg.id AS region,
 
 def on_neo4j(reader: Reader, period: str, division: str | None = None) -> KpiReport:
     p = parse_period(period)
-    rows = reader.rows(POLICIES, end=p.end, kinds=KINDS, division=division)
+    rows = reader.rows(POLICIES, start=p.start, end=p.end, kinds=KINDS, division=division)
     candidates = [
         RegionPolicy(
             r["policy"],
@@ -156,7 +157,8 @@ def on_networkx(graph: MemoryGraph, period: str, division: str | None = None) ->
 
 
 def _in_force(pol: Policy, p: Period) -> bool:
-    return pol.valid_from is None or pol.valid_from <= p.end
+    """The policy's period meets the report's period."""
+    return (pol.valid_from or p.end) <= p.end and (pol.valid_to or p.start) >= p.start
 
 
 def _institution_flows(

@@ -27,13 +27,38 @@ class Finding:
     message_zh: str
     message_en: str
     related: list[str]
+    policy: str | None = strawberry.field(
+        description="The policy whose rule it is; null for data-integrity checks"
+    )
+    policy_rule: str | None
+    draft: bool = strawberry.field(description="The policy is a draft for comment (征求意见稿)")
+    not_yet_due: bool = strawberry.field(description="Before the rule's deadline: info only")
 
     @classmethod
     def from_domain(cls, f: df.Finding) -> Finding:
         return cls(rule_id=f.rule, severity=f.severity.value, source=f.source,
                    subject_kind=f.subject_kind.value, subject_id=f.subject,
                    subject_name=f.subject_name, message_zh=f.message_zh,
-                   message_en=f.message_en, related=list(f.related))  # fmt: skip
+                   message_en=f.message_en, related=list(f.related), policy=f.policy,
+                   policy_rule=f.policy_rule, draft=f.draft,
+                   not_yet_due=f.not_yet_due)  # fmt: skip
+
+
+@strawberry.type(description="A policy that applies on the report's date")
+class AppliedPolicy:
+    policy: str
+    region: str
+    region_name: str
+    status: str  # in_force | draft_for_comment
+    obligations: int
+
+
+@strawberry.type(description="Where institutions lie that no applying policy covers")
+class RegionWithoutPolicy:
+    division: str
+    name: str
+    level: str
+    institutions: int
 
 
 @strawberry.type
@@ -43,25 +68,58 @@ class ValidationReport:
     errors: int
     warnings: int
     infos: int
+    policies: list[AppliedPolicy]
+    regions_without_policy: list[RegionWithoutPolicy] = strawberry.field(
+        description="Regions no applying policy covers: no policy findings, not compliance"
+    )
 
     @classmethod
     def from_domain(cls, r: dv.ValidationReport) -> ValidationReport:
         counts = r.counts
         return cls(on=r.on, findings=[Finding.from_domain(f) for f in r.findings],
                    errors=counts["error"], warnings=counts["warning"],
-                   infos=counts["info"])  # fmt: skip
+                   infos=counts["info"],
+                   policies=[AppliedPolicy(policy=p.policy, region=p.region,
+                                           region_name=p.region_name, status=p.status,
+                                           obligations=p.obligations) for p in r.policies],
+                   regions_without_policy=[
+                       RegionWithoutPolicy(division=u.division, name=u.name, level=u.level,
+                                           institutions=u.institutions)
+                       for u in r.regions_without_policy])  # fmt: skip
 
 
 @strawberry.type(description="An institution obliged to belong to an alliance that belongs to none")
 class UnaffiliatedInstitution:
     institution: Institution
-    reason: str  # public_hospital | public_primary | ownership_unknown
+    reason: str  # public_hospital | public_primary | ownership_unknown | no_obligation
     inactive_memberships: int
+    policies: list[str] = strawberry.field(description="The policies whose rule obliges it")
 
     @classmethod
     def from_domain(cls, u: du.Unaffiliated) -> UnaffiliatedInstitution:
         return cls(institution=Institution.from_domain(u.institution), reason=u.reason,
-                   inactive_memberships=len(u.inactive))  # fmt: skip
+                   inactive_memberships=len(u.inactive),
+                   policies=list(u.policies))  # fmt: skip
+
+
+@strawberry.type(description="Institutions in no alliance that could not be judged, and why")
+class NotJudged:
+    ownership_unknown: int = strawberry.field(
+        description="Under a membership rule, but of unknown ownership"
+    )
+    no_obligation: int = strawberry.field(
+        description="Where no applying policy has a membership rule"
+    )
+    how_to_list: str = strawberry.field(
+        description="How to list them: the unaffiliated field with includeUnknown: true"
+    )
+
+    @classmethod
+    def from_domain(cls, found: list[du.Unaffiliated]) -> NotJudged:
+        counts = du.not_judged(found)
+        return cls(ownership_unknown=counts[du.OWNERSHIP_UNKNOWN],
+                   no_obligation=counts[du.NO_OBLIGATION],
+                   how_to_list="unaffiliated(includeUnknown: true)")  # fmt: skip
 
 
 @strawberry.type
@@ -77,6 +135,7 @@ class GridStatus:
     area: str
     status: str  # uncovered | covered | overlap
     alliances: list[ServingAlliance]
+    policies: list[str] = strawberry.field(description="The policies whose grid rules bind it")
 
 
 @strawberry.type
@@ -89,6 +148,9 @@ class AreaCoverage:
     covered_once: int
     covered_more: int
     share_covered: float | None
+    policies: list[str] = strawberry.field(
+        description="The policies whose grid rules bind it; none: no policy asks for grids"
+    )
 
 
 @strawberry.type
@@ -104,13 +166,14 @@ class GridCoverageReport:
             grids=[
                 GridStatus(grid=Grid.from_domain(g.grid), area=g.area, status=g.status,
                            alliances=[ServingAlliance(id=a.id, name=a.name, kind=a.kind)
-                                      for a in g.alliances])
+                                      for a in g.alliances], policies=list(g.policies))
                 for g in c.grids
             ],
             areas=[
                 AreaCoverage(division=a.division, name=a.name, level=a.level, grids=a.grids,
                              uncovered=a.uncovered, covered_once=a.covered_once,
-                             covered_more=a.covered_more, share_covered=a.share_covered)
+                             covered_more=a.covered_more, share_covered=a.share_covered,
+                             policies=list(a.policies))
                 for a in c.areas
             ],
         )  # fmt: skip
@@ -129,12 +192,14 @@ class KpiFigure:
     source: str
     by: str
     note: str
+    unit: str = strawberry.field(description="days (an average stay), else share (0 to 1)")
 
     @classmethod
     def from_domain(cls, f: dk.Figure) -> KpiFigure:
         return cls(metric=f.metric, value=f.value, numerator=f.numerator,
                    denominator=f.denominator, limit=f.limit, bound=f.bound, status=f.status,
-                   rule=f.rule, source=f.source, by=f.by, note=f.note)  # fmt: skip
+                   rule=f.rule, source=f.source, by=f.by, note=f.note,
+                   unit=f.unit)  # fmt: skip
 
 
 @strawberry.type

@@ -29,11 +29,42 @@ def test_validation_lists_the_same_findings(api: Api, store: Store) -> None:
     assert got["findings"] and all(f["messageZh"] and f["messageEn"] for f in got["findings"])
 
 
+def test_validation_names_policies_and_the_regions_without_policy(api: Api, store: Store) -> None:
+    got = api.data("""{ validation(on: "2026-01-01") {
+      findings { policy policyRule draft notYetDue }
+      policies { policy regionName status obligations }
+      regionsWithoutPolicy { division name institutions } } }""")["validation"]
+    assert {f["policy"] for f in got["findings"]} == {"linkou-2017"}
+    assert not any(f["draft"] or f["notYetDue"] for f in got["findings"])
+    assert [(p["policy"], p["obligations"]) for p in got["policies"]] == [
+        ("ezhou-2015", 0), ("hohhot-2017", 6), ("linkou-2017", 8), ("luoyang-2010", 3),
+        ("xiaoxian-2023", 1),
+    ]  # fmt: skip
+    assert {p["policy"]: p["status"] for p in got["policies"]}["xiaoxian-2023"] == (
+        "draft_for_comment"
+    )
+    assert got["regionsWithoutPolicy"] == [
+        {"division": "linkou-mudanjiang", "name": "牡丹江市", "institutions": 3},
+        {"division": "wuxi-city", "name": "无锡市", "institutions": 7},
+        {"division": "xiaoxian-bengbu", "name": "蚌埠市", "institutions": 1},
+    ]
+
+
 def test_unaffiliated_filters(api: Api, store: Store) -> None:
     q = """query($level: Level) { unaffiliated(level: $level) { reason institution { id } } }"""
     got = api.data(q, {"level": "SECONDARY"})["unaffiliated"]
     expected = store.run(UNAFFILIATED, level=Level.SECONDARY)
     assert [g["institution"]["id"] for g in got] == [u.institution.id for u in expected]
+
+
+def test_unaffiliated_says_how_many_it_could_not_judge(api: Api) -> None:
+    got = api.data("""{ unaffiliated(on: "2026-01-01") { reason }
+      unaffiliatedNotJudged(on: "2026-01-01") { ownershipUnknown noObligation howToList } }""")
+    assert got["unaffiliated"] == []
+    assert got["unaffiliatedNotJudged"] == {
+        "ownershipUnknown": 0, "noObligation": 51,
+        "howToList": "unaffiliated(includeUnknown: true)",
+    }  # fmt: skip
 
 
 def test_referral_kpis_for_a_period(api: Api, store: Store) -> None:

@@ -205,3 +205,60 @@ def test_a_routing_rule_says_how_strongly_it_binds(dataset_dir: Path) -> None:
         ("mini/policies/p.json", "$.rules[1].modality"),
     ]
     assert "modality" in found[0].message and "should" in found[1].message
+
+
+def obligation_policy(folder: Path, *rules: str) -> None:
+    (folder / "policies").mkdir(exist_ok=True)
+    (folder / "policies" / "p.json").write_text(
+        '{"id": "p", "region": "mini-county", "document": "d", "version": "1",'
+        ' "valid_from": "2017-01-01", "rules": [' + ",".join(rules) + "]}",
+        encoding="utf-8",
+    )
+
+
+def obligation(id: str, params: str, extra: str = "") -> str:
+    return (
+        f'{{"id": "{id}", "kind": "obligation", "modality": "must", "params": {params},'
+        f' "source": "000 附件2 八"{extra}}}'
+    )
+
+
+def test_an_obligation_rule_loads_with_its_check_and_parameters(dataset_dir: Path) -> None:
+    obligation_policy(
+        dataset_dir,
+        obligation("o1", '{"check": "telemedicine.township_reach", "severity": "warning",'
+                         ' "by": "2017-12-31", "min_share": 0.5}',
+                   ', "message_zh": "{name} 只有 {reached}/{total}"'),
+    )  # fmt: skip
+    [policy] = load_dataset(dataset_dir).policies
+    assert policy.rules[0].params["min_share"] == 0.5
+    assert policy.rules[0].message_zh == "{name} 只有 {reached}/{total}"
+
+
+def test_an_obligation_with_an_unknown_check_or_a_bad_parameter_loads_nothing(
+    dataset_dir: Path,
+) -> None:
+    obligation_policy(
+        dataset_dir,
+        obligation("o1", '{"check": "membership.everyone", "severity": "warning"}'),
+        obligation("o2", '{"check": "telemedicine.township_reach", "severity": "grave"}'),
+        obligation("o3", '{"check": "primary.secondary_partner", "severity": "info",'
+                         ' "types": ["township"], "by": "2017"}'),
+        obligation("o4", '{"check": "grid.uncovered", "severity": "info", "min_share": 1}',
+                   ', "message_zh": "{name} 在 {when}"'),
+    )  # fmt: skip
+    found = [(p.file, p.column, p.message) for p in problems(dataset_dir)]
+    assert [(f, c) for f, c, _ in found] == [
+        ("mini/policies/p.json", "$.rules[0].params.check"),
+        ("mini/policies/p.json", "$.rules[1].params.severity"),
+        ("mini/policies/p.json", "$.rules[1].params.min_share"),
+        ("mini/policies/p.json", "$.rules[2].params.by"),
+        ("mini/policies/p.json", "$.rules[2].params.types"),
+        ("mini/policies/p.json", "$.rules[3].params.min_share"),
+        ("mini/policies/p.json", "$.rules[3].message_zh"),
+    ]
+    messages = [m for _, _, m in found]
+    assert "unknown check 'membership.everyone'" in messages[0]
+    assert "needs parameter 'min_share'" in messages[2]
+    assert "unknown types: township" in messages[4]
+    assert "unknown field(s) when" in messages[6]

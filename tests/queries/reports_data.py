@@ -4,7 +4,9 @@ small changes to it that break exactly one.
 `compliant()` is a province with a city (a tertiary hospital, an urban group serving a
 district grid) and a county (its general hospital leading a county community over two
 township grids, a specialty alliance, a telemedicine network reaching one township of two,
-and the pairings 000 and 002 ask for). Tests add to it and load it on either store.
+and the pairings 000 and 002 ask for). It holds no policy; `obliged()` adds one applying to
+the province whose rules call every check (`queries._examples.every_check`), so that every
+obligation binds. Tests add to them and load them on either store.
 """
 
 from __future__ import annotations
@@ -31,9 +33,12 @@ from graphmodel.enums import (
     RuleKind,
 )
 from graphmodel.institution import Institution
+from graphmodel.obligations import obligation_rule
 from graphmodel.policy import Policy, Rule, RuleMatch
 from graphmodel.referral import Channel, ReferralFlow
 from graphmodel.store import Store
+from queries._examples import every_check
+from queries._obligation_scope import Scope
 from stores.memory import MemoryStore
 
 ON = date(2024, 6, 1)
@@ -201,6 +206,24 @@ def compliant() -> Build:
     b.pair("cc", "county-hosp", "thc1").pair("cc", "county-hosp", "thc2")
     b.pair("ug", "city-hosp", "chc")
     return b
+
+
+POLICY = "test-policy"
+
+
+def obliged() -> Build:
+    """`compliant()` under a policy of the province that calls every check."""
+    b = compliant()
+    b.policies.append(every_check(POLICY, "prov"))
+    return b
+
+
+def obliged_scope(on: date = ON, region: str = "prov", **params: dict[str, Any]) -> Scope:
+    """The rules of `obliged()`'s policy (or of one like it for `region`), as `validation`
+    applies them on `on`."""
+    p = every_check(POLICY, region, **params)
+    rules = tuple(obligation_rule(p.id, p.region, p.status, r) for r in p.rules)
+    return Scope(on, (), rules)
 
 
 def store_fixture() -> Any:

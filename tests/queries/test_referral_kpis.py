@@ -199,3 +199,21 @@ def test_on_neo4j_the_report_is_four_statements(neo4j_clean: Neo4jStore) -> None
     before = neo4j_clean.reader.round_trips
     report(neo4j_clean)
     assert neo4j_clean.reader.round_trips - before == 4
+
+
+def test_a_policy_applies_only_within_its_period(make_store: MakeStore) -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    b = flows()
+    b.policies[-1] = replace(b.policies[-1], valid_from=date(2020, 1, 1),
+                             valid_to=date(2023, 12, 31))  # fmt: skip
+    store = make_store(b.dataset())
+    assert [r.policy for r in report(store, "2023").regions] == ["pol"]
+    assert report(store, "2024").regions == ()
+    assert report(store, "2019").regions == ()
+
+
+def test_an_average_stay_is_counted_in_days() -> None:
+    stay = Figure("average_length_of_stay_days", None, limit=9.0, bound="max")
+    assert (stay.unit, Figure("up_referral_rate", 0.1).unit) == ("days", "share")

@@ -263,7 +263,10 @@ def test_findings_table_filters_and_exports(samples_server: Server, open_view: A
     if expected["unaffiliated"]:
         some = expected["unaffiliated"][0]["institution"]["id"]
         row = page.locator(f"#unaffiliated-table tr[data-institution='{some}']")
-        assert "001 §三" in row.inner_text()
+        # 000 and 003 state no membership obligation: no clause is cited against anyone.
+        assert "无适用政策条款" in row.inner_text() and "001" not in row.inner_text()
+    regions = page.locator("[data-testid=regions-without-policy]").inner_text()
+    assert "无锡市（7 家机构）" in regions
     page.select_option("#findings-table-rule", "")
     screenshot(page, "findings")
 
@@ -276,6 +279,7 @@ def test_findings_in_english(gridded_server: Server, open_view: Any) -> None:
     # 南镇卫生院 (public, primary) belongs to no alliance.
     row = page.locator("#unaffiliated-table tr[data-institution='testgrid-south-thc']")
     assert "government-run primary institution" in row.inner_text()
+    assert "testgrid-policy" in row.inner_text()  # the policy whose rule obliges it
     assert "南镇卫生院" in row.inner_text()  # names stay as loaded
 
 

@@ -93,6 +93,10 @@ const WORDS: Words = {
   exportCsv: ["导出 CSV", "Export CSV"],
   rows: ["{n} 行", "{n} rows"],
   counts: ["错误 {e} · 警告 {w} · 提示 {i}", "{e} errors · {w} warnings · {i} notes"],
+  dataIntegrity: ["数据一致性", "data integrity"],
+  noPolicyRule: ["无适用政策条款", "no policy rule applies"],
+  regionsWithoutPolicy: ["未载入政策的地区（不作政策核查，并非合规）：{list}", "Regions without policy (not checked against any policy, which is not compliance): {list}"],
+  regionCount: ["{name}（{n} 家机构）", "{name} ({n} institutions)"],
   // route
   origin: ["起点机构", "Origin"],
   condition: ["病种", "Condition"],
@@ -203,6 +207,7 @@ const ENUMS: Record<string, Record<string, [string, string]>> = {
     PUBLIC_HOSPITAL: ["二级及以上公立医院", "public hospital, secondary or above"],
     PUBLIC_PRIMARY: ["政府办基层医疗卫生机构", "government-run primary institution"],
     OWNERSHIP_UNKNOWN: ["举办性质不详", "ownership not recorded"],
+    NO_OBLIGATION: ["所在地区无适用的入联条款", "no membership rule applies here"],
   },
   ownership: {
     PUBLIC: ["公立", "public"],

@@ -1,5 +1,6 @@
 // Findings: the validator's findings and the unaffiliated institutions, each a filterable
-// table with the source clause of its rule, exportable to CSV.
+// table with the source clause and policy of its rule, exportable to CSV; and the regions no
+// policy covers, so that an empty table there is not read as compliance.
 import { clear, csv, download, h } from "../dom";
 import { gql } from "../gql";
 import { label, lang, t } from "../i18n";
@@ -14,29 +15,32 @@ interface Finding {
   subjectName: string;
   messageZh: string;
   messageEn: string;
+  policy: string | null;
 }
 interface Unaffiliated {
   reason: string;
+  policies: string[];
   institution: { id: string; name: string; level: string; type: string; ownership: string; division: { name: string } | null };
 }
 
 const QUERY = `query Findings($on: Date) {
   validation(on: $on) {
     on errors warnings infos
-    findings { ruleId severity source subjectKind subjectId subjectName messageZh messageEn }
+    findings { ruleId severity source subjectKind subjectId subjectName messageZh messageEn policy }
+    regionsWithoutPolicy { division name institutions }
   }
   unaffiliated(on: $on, includeUnknown: true) {
-    reason
+    reason policies
     institution { id name level type ownership division { name } }
   }
 }`;
 
-// The rule behind each reason (graphmodel/obligations.py); its clause is read from the
-// validator's own findings when it reports the rule, else these are the catalogue's.
-const REASON_RULE: Record<string, [string, string]> = {
-  public_hospital: ["membership.required", "001 §三; 002 篇七 一"],
-  public_primary: ["membership.required", "001 §三; 002 篇七 一"],
-  ownership_unknown: ["membership.ownership_unknown", "001 §三"],
+// The check behind each reason; its clause is the validator's own finding for the
+// institution (none where no policy's membership rule applies: reason no_obligation).
+const REASON_RULE: Record<string, string> = {
+  public_hospital: "membership.required",
+  public_primary: "membership.required",
+  ownership_unknown: "membership.ownership_unknown",
 };
 
 interface Column<R> {
@@ -95,13 +99,19 @@ function filterable<R>(opts: {
 }
 
 export async function renderFindings(root: HTMLElement, ctx: ViewContext): Promise<void> {
-  const data = await gql<{ validation: { on: string; errors: number; warnings: number; infos: number; findings: Finding[] }; unaffiliated: Unaffiliated[] }>(QUERY, { on: ctx.on });
+  const data = await gql<{ validation: { on: string; errors: number; warnings: number; infos: number; findings: Finding[]; regionsWithoutPolicy: { division: string; name: string; institutions: number }[] }; unaffiliated: Unaffiliated[] }>(QUERY, { on: ctx.on });
   if (!ctx.current()) return;
   const { validation, unaffiliated } = data;
-  const clauseOf = new Map(validation.findings.map((f) => [f.ruleId, f.source]));
+  const clauseOf = new Map(validation.findings.map((f) => [`${f.ruleId} ${f.subjectId}`, f.source]));
   const day = validation.on;
   root.append(h("p", { class: "summary", "data-testid": "finding-counts" },
     `${t("asOf")} ${day} · `, t("counts", { e: validation.errors, w: validation.warnings, i: validation.infos })));
+  if (validation.regionsWithoutPolicy.length) {
+    root.append(h("p", { class: "summary", "data-testid": "regions-without-policy" },
+      t("regionsWithoutPolicy", {
+        list: validation.regionsWithoutPolicy.map((r) => t("regionCount", { name: r.name, n: r.institutions })).join(lang === "zh" ? "、" : ", "),
+      })));
+  }
   root.append(filterable<Finding>({
     id: "findings-table",
     title: t("validatorFindings"),
@@ -113,13 +123,14 @@ export async function renderFindings(root: HTMLElement, ctx: ViewContext): Promi
       { key: "severity", head: t("severity"), value: (f) => label("severity", f.severity) },
       { key: "rule", head: t("rule"), value: (f) => f.ruleId },
       { key: "clause", head: t("clause"), value: (f) => f.source },
+      { key: "policy", head: t("policy"), value: (f) => f.policy ?? t("dataIntegrity") },
       { key: "kind", head: t("subjectKind"), value: (f) => label("subjectKind", f.subjectKind) },
       { key: "name", head: t("subject"), value: (f) => f.subjectName },
       { key: "id", head: "id", value: (f) => f.subjectId },
       { key: "message", head: t("message"), value: (f) => (lang === "zh" ? f.messageZh : f.messageEn) },
     ],
   }));
-  const ruleOf = (u: Unaffiliated) => REASON_RULE[u.reason.toLowerCase()] ?? ["", ""];
+  const ruleOf = (u: Unaffiliated) => REASON_RULE[u.reason.toLowerCase()] ?? "";
   root.append(filterable<Unaffiliated>({
     id: "unaffiliated-table",
     title: t("unaffiliated"),
@@ -135,8 +146,9 @@ export async function renderFindings(root: HTMLElement, ctx: ViewContext): Promi
       { key: "ownership", head: t("ownership"), value: (u) => label("ownership", u.institution.ownership) },
       { key: "division", head: t("division"), value: (u) => u.institution.division?.name ?? "" },
       { key: "reason", head: t("reason"), value: (u) => label("reason", u.reason) },
-      { key: "rule", head: t("rule"), value: (u) => ruleOf(u)[0] },
-      { key: "clause", head: t("clause"), value: (u) => clauseOf.get(ruleOf(u)[0]) ?? ruleOf(u)[1] },
+      { key: "rule", head: t("rule"), value: (u) => ruleOf(u) },
+      { key: "clause", head: t("clause"), value: (u) => clauseOf.get(`${ruleOf(u)} ${u.institution.id}`) ?? "" },
+      { key: "policy", head: t("policy"), value: (u) => u.policies.join(", ") || t("noPolicyRule") },
     ],
   }));
 }
