@@ -42,7 +42,7 @@ from graphmodel.referral import Channel, ReferralFlow
 from loaders.boundaries import FILE as BOUNDARIES_FILE
 from loaders.boundaries import read_boundaries
 from loaders.schema import ORDER, REQUIRED_TABLES, TABLES, Column, ColumnError
-from loaders.tables import EXTRA, Row, find_table
+from loaders.tables import Row, Sources
 
 Parsed = dict[str, Any]
 
@@ -52,16 +52,29 @@ class _Collector:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # A table that could not be read at all: checking references to it would only add
+        # a problem for every row that names one of its ids.
+        self.unreadable = False
 
     def add(self, file: str, line: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(file, line, column, message))
 
 
-def _parse_rows(name: str, folder: Path, out: _Collector) -> list[tuple[Row, Parsed]]:
-    table = find_table(folder, name)
+def _parse_rows(name: str, sources: Sources, out: _Collector) -> list[tuple[Row, Parsed]]:
+    try:
+        table = sources.table(name)
+    except InvalidInputError as exc:
+        out.problems += exc.problems
+        out.unreadable = True
+        return []
+    folder = sources.folder
     if table is None:
         if name in REQUIRED_TABLES:
             out.add(f"{folder.name}/{name}.csv", None, None, "required table is missing")
+        return []
+    if table.problems or not table.header_ok:
+        out.problems += table.problems
+        out.unreadable = True
         return []
     columns = {c.name: c for c in TABLES[name]}
     unknown = [h for h in table.header if h not in columns]
@@ -74,10 +87,6 @@ def _parse_rows(name: str, folder: Path, out: _Collector) -> list[tuple[Row, Par
         return []
     parsed = []
     for row in table.rows:
-        if EXTRA in row.values:
-            extra = row.values[EXTRA]
-            out.add(row.file, row.line, None, f"{extra} more cell(s) than the header has columns")
-            continue
         values = _parse_cells(row, columns.values(), out)
         if values is not None:
             parsed.append((row, values))
@@ -180,7 +189,10 @@ def load_dataset(folder: Path, *, existing: dict[str, set[str]] | None = None) -
         )
     manifest = _read_manifest(folder, out)
     refs = _Refs(existing)
-    rows = {name: _parse_rows(name, folder, out) for name in ORDER}
+    sources = Sources(folder)
+    rows = {name: _parse_rows(name, sources, out) for name in ORDER}
+    if out.unreadable:
+        raise InvalidInputError(out.problems)
     built = _build(rows, refs, out)
     policies = _read_policies(folder, refs, out)
     boundaries = read_boundaries(

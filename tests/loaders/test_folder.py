@@ -143,7 +143,8 @@ def test_policy_errors_name_the_json_path(dataset_dir: Path) -> None:
     (dataset_dir / "policies").mkdir()
     (dataset_dir / "policies" / "p.json").write_text(
         '{"id": "p", "region": "mini-county", "document": "d", "version": "1", "rules": ['
-        '{"id": "r1", "kind": "designation", "designates": ["mini-nowhere"], "source": "x"},'
+        '{"id": "r1", "kind": "designation", "modality": "must",'
+        ' "designates": ["mini-nowhere"], "source": "x"},'
         '{"id": "r2", "kind": "teleport", "source": "x"}]}',
         encoding="utf-8",
     )
@@ -151,7 +152,8 @@ def test_policy_errors_name_the_json_path(dataset_dir: Path) -> None:
     assert [(p.file, p.column) for p in found] == [("mini/policies/p.json", "$.rules[1].kind")]
     (dataset_dir / "policies" / "p.json").write_text(
         '{"id": "p", "region": "mini-county", "document": "d", "version": "1", "rules": ['
-        '{"id": "r1", "kind": "designation", "designates": ["mini-nowhere"], "source": "x"}]}',
+        '{"id": "r1", "kind": "designation", "modality": "must",'
+        ' "designates": ["mini-nowhere"], "source": "x"}]}',
         encoding="utf-8",
     )
     [p] = problems(dataset_dir)
