@@ -39,7 +39,7 @@ from graphmodel.errors import InvalidInputError, Problem
 from graphmodel.institution import Institution, RoleGrant
 from graphmodel.policy import ConditionCategory, Policy, Rule, RuleMatch
 from graphmodel.referral import Channel, ReferralFlow
-from loaders import strictjson
+from loaders import invariants, strictjson
 from loaders.boundaries import FILE as BOUNDARIES_FILE
 from loaders.boundaries import read_boundaries
 from loaders.files import MAX_JSON_BYTES, display, present, read_capped
@@ -203,6 +203,7 @@ def load_dataset(folder: Path, *, existing: dict[str, set[str]] | None = None) -
         set(refs.defined["division"]),
         lambda where, message: out.add(f"{folder.name}/{BOUNDARIES_FILE}", None, where, message),
     )
+    out.problems += invariants.check(rows, policies)
     if out.problems:
         raise InvalidInputError(out.problems)
     return Dataset(
