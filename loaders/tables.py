@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from graphmodel.errors import InvalidInputError, Problem
 from loaders.files import MAX_TABLE_BYTES, MiB, checked, display, present, read_capped
@@ -86,7 +87,7 @@ def decode(data: bytes, file: str) -> str:
       t.csv:1: the file looks like big5 or cp932, which is not accepted: save it as UTF-8 ...
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data, "utf-8-sig", file)
+        return _strict(data, "utf-8", file, skip=3)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -120,16 +121,18 @@ def decode(data: bytes, file: str) -> str:
     )
 
 
-def _strict(data: bytes, encoding: str, file: str) -> str:
+def _strict(data: bytes, encoding: str, file: str, skip: int = 0) -> str:
+    """`data[skip:]` decoded; a problem names the line and offset in the whole file."""
     try:
-        return data.decode(encoding)
+        return data[skip:].decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        start = exc.start + skip
+        line = data[:start].count(b"\n") + 1
         raise _error(
             file,
             line,
             None,
-            f"cannot decode byte 0x{data[exc.start]:02x} at offset {exc.start} as {encoding}",
+            f"cannot decode byte 0x{data[start]:02x} at offset {start} as {encoding}",
         ) from None
 
 
@@ -245,7 +248,14 @@ def read_csv(path: Path, shown: str, folder: Path | None = None) -> Table:
     return parse_csv(decode(data, shown), shown)
 
 
+class Formula(str):
+    """A workbook cell holding a formula: its text, which is not data (`data_only` would give
+    the value last cached by Excel, or nothing for a workbook no spreadsheet has computed)."""
+
+
 def _cell(value: object) -> str:
+    if isinstance(value, Formula):
+        return value
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -273,11 +283,32 @@ def read_sheet(rows: Iterator[tuple[object, ...]], display: str) -> Table:
         cells = [_cell(v) for v in values]
         if not any(c.strip() for c in cells):
             continue
+        formulas = [h for h, c in zip(header, cells, strict=False) if isinstance(c, Formula)]
+        if formulas:
+            for h in formulas:
+                problems.append(
+                    Problem(
+                        display,
+                        number,
+                        h,
+                        "a formula cell: save the sheet with values, not formulas",
+                    )
+                )
+            continue
         cells = cells + [""] * (len(header) - len(cells))
         row = _row(cells, header, display, number, problems)
         if row is not None:
             out.append(row)
     return Table(display, header, out, problems)
+
+
+def _values(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[object, ...]]:
+    """Cell values, with formula cells marked as such."""
+    for row in rows:
+        yield tuple(
+            Formula(c.value) if getattr(c, "data_type", None) == "f" else getattr(c, "value", None)
+            for c in row
+        )
 
 
 def check_workbook(path: Path, shown: str) -> None:
@@ -333,7 +364,7 @@ def read_xlsx(path: Path, display: str, sheet: str | None = None) -> Table:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged or hostile workbook
         raise _error(
             display, None, None, f"not a readable .xlsx workbook: {type(exc).__name__}: {exc}"
@@ -345,7 +376,7 @@ def read_xlsx(path: Path, display: str, sheet: str | None = None) -> Table:
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()
         try:
-            return read_sheet(ws.iter_rows(values_only=True), name)
+            return read_sheet(_values(ws.iter_rows()), name)
         except Exception as exc:
             raise _error(
                 name, None, None, f"cannot read the sheet: {type(exc).__name__}: {exc}"

@@ -1,0 +1,94 @@
+"""The hostile-input corpus (`hostile.CASES`): every case is refused, where it is, quickly.
+
+For each case: `load_dataset` raises `InvalidInputError` with a problem naming the file and
+the line or column (or the file alone, for a problem of the file itself); no message holds a
+traceback or a line of a file outside the dataset; the load takes bounded time and memory;
+and the CLI's `validate` exits 2 naming the file, with no traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from graphmodel.errors import InvalidInputError, Problem
+from loaders.folder import load_dataset
+from tests.robustness.hostile import ANY, CASES, SECRET, Case, base
+
+# Generous: the box is shared; a refused zip bomb reads its 256 MiB cap in about a second.
+SECONDS = 20
+GROWTH_MIB = 768
+NO_NEO4J = {"NEO4J_URI": ""}
+
+
+def cli() -> Any:
+    """The CLI group, wherever it lives now (it is moving from graphmodel.cli to cli)."""
+    for module in ("graphmodel.cli", "cli"):
+        try:
+            return importlib.import_module(module).cli
+        except (ImportError, AttributeError):
+            continue
+    raise AssertionError("no CLI module found")
+
+
+def located(p: Problem, case: Case) -> bool:
+    if p.file != case.file and not p.file.startswith(case.file + "#"):
+        return False
+    if case.whole_file:
+        return True
+    if p.line is None and p.column is None:
+        return False
+    return (case.line is ANY or p.line == case.line) and (
+        case.column is ANY or p.column == case.column
+    )
+
+
+def max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def hostile(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = base(tmp_path)
+    case.mutate(folder)
+    for target, value in case.patch.items():
+        module, name = target.rsplit(".", 1)
+        monkeypatch.setattr(importlib.import_module(module), name, value)
+    return folder
+
+
+def test_the_corpus_is_large_and_named_uniquely() -> None:
+    assert len(CASES) >= 60
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+def test_the_base_loads(tmp_path: Path) -> None:
+    data = load_dataset(base(tmp_path))
+    assert len(data.pairings) == 21 and data.referrals[0].count == 12
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_hostile_input_is_refused_where_it_is(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = hostile(case, tmp_path, monkeypatch)
+    before = max_rss_mib()
+    started = time.monotonic()
+    with pytest.raises(InvalidInputError) as caught:
+        load_dataset(folder)
+    assert time.monotonic() - started < SECONDS
+    assert max_rss_mib() - before < GROWTH_MIB
+    found = caught.value.problems
+    assert any(located(p, case) for p in found), [str(p) for p in found]
+    text = str(caught.value)
+    assert "Traceback" not in text and SECRET not in text
+
+    result = CliRunner().invoke(cli(), ["--data", str(folder), "validate"], env=NO_NEO4J)
+    assert result.exit_code == 2, result.output
+    assert case.file in result.output
+    assert "Traceback" not in result.output and SECRET not in result.output
