@@ -275,6 +275,16 @@ CATALOGUE: dict[str, Obligation] = {
             "not a member of that alliance then.",
         ),
         _o(
+            "integrity.same_name_elsewhere",
+            W,
+            "data-format: institutions.csv",
+            ("同名机构位于不同行政区", "one name in several divisions"),
+            "{name} 与 {others} 同名，分属不同行政区（{divisions}）；同名是合法的，"
+            "请确认它们不是同一机构。",
+            "{name} shares its name with {others}, in other divisions ({divisions}); that is "
+            "legal, but check they are not the same institution entered twice.",
+        ),
+        _o(
             "integrity.lead_not_member",
             E,
             "data-format: memberships.csv",

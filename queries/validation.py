@@ -4,7 +4,7 @@ Gathers the four families of checks, each a named query of its own: institutions
 to join an alliance that belong to none (`unaffiliated`, with `include_unknown` so that
 unknown ownership is reported as info), grid coverage (`grid_coverage`), the structural
 obligations (`obligation_checks`) and data integrity (`data_integrity`). On Neo4j that is a
-fixed number of Cypher statements (twelve), whatever the size of the graph.
+fixed number of Cypher statements (thirteen), whatever the size of the graph.
 """
 
 from __future__ import annotations
