@@ -45,6 +45,21 @@ class ColumnError(ValueError):
 
 
 def text(value: str) -> str:
+    """Free text, kept as written; but not a formula (`=…`, `@…`), which no source, note or
+    assumption is. A leading `+` or `-` is ordinary text here (`-` for "none", `+86 …`); every
+    CSV export escapes all four.
+
+    >>> text("-")
+    '-'
+    >>> text("=1+1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    loaders.schema.ColumnError: a cell may not start with '=': a spreadsheet would run ...
+    """
+    if value.startswith(("=", "@")):
+        raise ColumnError(
+            f"a cell may not start with {value[0]!r}: a spreadsheet would run it as a formula"
+        )
     return value
 
 

@@ -586,6 +586,20 @@ CASES: list[Case] = [
         line=2,
         column="name",
     ),
+    Case(
+        "text-formula-equals-in-note",
+        set_cell("institutions", 1, "note", "=cmd|' /C calc'!A0"),
+        INS,
+        line=2,
+        column="note",
+    ),
+    Case(
+        "text-formula-at-in-source",
+        set_cell("memberships", 1, "source", "@SUM(1+9)"),
+        M,
+        line=2,
+        column="source",
+    ),
     # --- values ----------------------------------------------------------------------------
     Case(
         "date-basic-format",

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from graphmodel.errors import InvalidInputError, Problem
 from loaders.folder import load_dataset
-from tests.robustness.hostile import ANY, CASES, SECRET, Case, base
+from tests.robustness.hostile import ANY, CASES, SECRET, Case, base, set_cell
 
 # Generous: the box is shared; a refused zip bomb reads its 256 MiB cap in about a second.
 SECONDS = 20
@@ -70,6 +70,14 @@ def test_the_corpus_is_large_and_named_uniquely() -> None:
 def test_the_base_loads(tmp_path: Path) -> None:
     data = load_dataset(base(tmp_path))
     assert len(data.pairings) == 21 and data.referrals[0].count == 12
+
+
+def test_plus_and_minus_lead_ordinary_text_and_load(tmp_path: Path) -> None:
+    folder = base(tmp_path)
+    set_cell("institutions", 1, "note", "-")(folder)
+    set_cell("institutions", 2, "note", "+86 453 555 0100")(folder)
+    notes = [i.note for i in load_dataset(folder).institutions[:2]]
+    assert notes == ["-", "+86 453 555 0100"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
