@@ -42,6 +42,7 @@ BOOK = "dataset.xlsx"
 ACCEPTED = ("utf-8", "utf-8-sig", "gb18030", "gbk")
 # The encodings the detector chooses among once a file is not UTF-8.
 CANDIDATES = ["gb18030", "big5", "cp932", "euc_kr", "utf_16", "utf_32", "cp1252"]
+SAMPLE = 256 * 1024  # how much of a non-UTF-8 file is weighed for GB18030 against Big5
 # C0 and C1 control characters but tab and line breaks (which a quoted cell may hold).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 DTD_MARKS = tuple(
@@ -95,11 +96,9 @@ def decode(data: bytes, file: str) -> str:
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(data, cp_isolation=CANDIDATES))
-    gb = [m for m in matches if m.encoding in ACCEPTED]
-    others = [m for m in matches if m.encoding not in ACCEPTED]
-    # Short texts are often equally plausible in several CJK encodings: GB18030 wins a tie.
-    if gb and all(gb[0].chaos <= m.chaos for m in others):
+    if _is_gb18030(data, matches):
         return _strict(data, "gb18030", file)
+    others = [m for m in matches if m.encoding not in ACCEPTED]
     line = data[: not_utf8.start].count(b"\n") + 1
     if others:
         named = " or ".join(
@@ -119,6 +118,52 @@ def decode(data: bytes, file: str) -> str:
         f"cannot decode byte 0x{data[not_utf8.start]:02x} at offset "
         f"{not_utf8.start}: expected UTF-8 (with or without BOM) or GBK/GB18030",
     )
+
+
+def _is_gb18030(data: bytes, matches: list[Any]) -> bool:
+    """Whether bytes that are not UTF-8 are GB18030/GBK text, and not Big5 or another.
+
+    The detector alone misjudges short tables (a header and a row: it often prefers EUC-KR
+    for GBK, or GB18030 for Big5), so its verdict is weighed with how the bytes are built:
+    simplified Chinese in GBK lies almost wholly in the GB2312 core (both bytes >= 0xA1),
+    while about half of all Big5 characters have a second byte below 0xA1.
+    """
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    gb = [m for m in matches if m.encoding in ACCEPTED]
+    others = [m for m in matches if m.encoding not in ACCEPTED]
+    big5 = [m for m in others if m.encoding == "big5"]
+    sample = data[:SAMPLE]
+    if len(data) > SAMPLE and b"\n" in sample:  # a line break always ends a character
+        sample = sample[: sample.rindex(b"\n") + 1]
+    outside = _outside_core(sample)
+    if outside > 0.25:
+        return False
+    if outside <= 0.1:
+        return not (big5 and (not gb or big5[0].chaos < gb[0].chaos))
+    return bool(gb) and all(gb[0].chaos <= m.chaos for m in others)
+
+
+def _outside_core(data: bytes) -> float:
+    """The share of multi-byte characters (read as GB18030) outside the GB2312 core."""
+    i = chars = outside = 0
+    while i < len(data):
+        lead = data[i]
+        if lead < 0x80:
+            i += 1
+            continue
+        trail = data[i + 1] if i + 1 < len(data) else 0
+        chars += 1
+        if 0x30 <= trail <= 0x39:  # a four-byte GB18030 sequence
+            outside += 1
+            i += 4
+            continue
+        if lead < 0xA1 or trail < 0xA1:
+            outside += 1
+        i += 2
+    return outside / chars if chars else 0.0
 
 
 def _strict(data: bytes, encoding: str, file: str, skip: int = 0) -> str:
@@ -361,28 +406,35 @@ def _too_large(shown: str) -> InvalidInputError:
 
 
 def read_xlsx(path: Path, display: str, sheet: str | None = None) -> Table:
+    # The file is opened here and closed whatever openpyxl does: on a damaged workbook it
+    # raises with its own handle left open.
+    with path.open("rb") as handle:
+        workbook = _open_workbook(handle, display)
+        try:
+            ws = workbook[sheet] if sheet else workbook.worksheets[0]
+            name = f"{display}#{ws.title}" if sheet else display
+            # A sheet may claim any dimensions; reading by them could pad rows to 16,384 cells.
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+            try:
+                return read_sheet(_values(ws.iter_rows()), name)
+            except Exception as exc:
+                raise _error(
+                    name, None, None, f"cannot read the sheet: {type(exc).__name__}: {exc}"
+                ) from None
+        finally:
+            workbook.close()
+
+
+def _open_workbook(handle: Any, display: str) -> Any:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
+        return load_workbook(handle, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged or hostile workbook
         raise _error(
             display, None, None, f"not a readable .xlsx workbook: {type(exc).__name__}: {exc}"
         ) from None
-    try:
-        ws = workbook[sheet] if sheet else workbook.worksheets[0]
-        name = f"{display}#{ws.title}" if sheet else display
-        # A sheet may claim any dimensions; reading by them could pad rows to 16,384 cells.
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()
-        try:
-            return read_sheet(_values(ws.iter_rows()), name)
-        except Exception as exc:
-            raise _error(
-                name, None, None, f"cannot read the sheet: {type(exc).__name__}: {exc}"
-            ) from None
-    finally:
-        workbook.close()
 
 
 class Sources:
@@ -412,22 +464,12 @@ class Sources:
             book = self.folder / BOOK
             self._sheets = []
             if present(book) and self._workbook_ok(book, display(self.folder, book)):
-                from openpyxl import load_workbook
-
-                shown = display(self.folder, book)
-                try:
-                    workbook = load_workbook(book, read_only=True)
-                except Exception as exc:
-                    raise _error(
-                        shown,
-                        None,
-                        None,
-                        f"not a readable .xlsx workbook: {type(exc).__name__}: {exc}",
-                    ) from None
-                try:
-                    self._sheets = list(workbook.sheetnames)
-                finally:
-                    workbook.close()
+                with book.open("rb") as handle:
+                    workbook = _open_workbook(handle, display(self.folder, book))
+                    try:
+                        self._sheets = list(workbook.sheetnames)
+                    finally:
+                        workbook.close()
         return self._sheets
 
     def table(self, name: str) -> Table | None:

@@ -238,8 +238,7 @@ def rewrite_xlsx(table: str, edit: Callable[[str, bytes], bytes]) -> Callable[[P
 def with_dtd(name: str, data: bytes) -> bytes:
     if name != "xl/worksheets/sheet1.xml":
         return data
-    head, _, rest = data.partition(b"?>")
-    return head + b"?>\n<!DOCTYPE worksheet [<!ELEMENT worksheet ANY>]>" + rest
+    return b"<!DOCTYPE worksheet [<!ELEMENT worksheet ANY>]>" + data
 
 
 def billion_laughs(name: str, data: bytes) -> bytes:
@@ -248,8 +247,8 @@ def billion_laughs(name: str, data: bytes) -> bytes:
     entities = '<!ENTITY a "lol">' + "".join(
         f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)
     )
-    head, _, rest = data.partition(b"?>")
-    return head + f"?>\n<!DOCTYPE lolz [{entities}]>".encode() + rest
+    root = b"sst" if name.endswith("sharedStrings.xml") else b"worksheet"
+    return b"<!DOCTYPE " + root + f" [{entities}]>".encode() + data
 
 
 def zip_bomb(size: int) -> Callable[[Path], None]:
