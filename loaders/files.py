@@ -41,7 +41,10 @@ def checked(folder: Path, path: Path, shown: str) -> Path:
         raise _error(shown, "cannot be opened (a dangling or looping symbolic link?)") from None
     if not real.is_relative_to(root):
         raise _error(shown, "is a symbolic link leading out of the dataset folder; refused")
-    mode = real.stat().st_mode
+    try:
+        mode = real.stat().st_mode
+    except OSError as exc:
+        raise _error(shown, f"cannot be read: {exc.strerror}") from None
     if stat.S_ISDIR(mode):
         raise _error(shown, "is a folder; expected a file")
     if not stat.S_ISREG(mode):
@@ -52,11 +55,14 @@ def checked(folder: Path, path: Path, shown: str) -> Path:
 def read_capped(folder: Path, path: Path, shown: str, limit: int) -> bytes:
     """The bytes of a checked file, refusing one larger than `limit`."""
     real = checked(folder, path, shown)
-    size = real.stat().st_size
-    if size > limit:
-        raise _error(shown, f"is {size:,} bytes; the limit is {limit:,}")
-    with real.open("rb") as f:
-        data = f.read(limit + 1)
+    try:
+        size = real.stat().st_size
+        if size > limit:
+            raise _error(shown, f"is {size:,} bytes; the limit is {limit:,}")
+        with real.open("rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise _error(shown, f"cannot be read: {exc.strerror}") from None
     if len(data) > limit:
         raise _error(shown, f"is larger than the limit of {limit:,} bytes")
     return data

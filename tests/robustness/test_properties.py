@@ -2,8 +2,8 @@
 
 - any table a spreadsheet could write (quotes, commas, line breaks, any script in a cell)
   reads back cell for cell;
-- any bytes at all either read as a table or fail with `InvalidInputError`, never another
-  exception;
+- any bytes at all either read as a table (or as JSON) or fail with `InvalidInputError`,
+  never another exception; strict JSON reads back whatever `json` writes;
 - `name_key` never fails, leaves no white space, and is idempotent; a name the loader
   accepts has no invisible character, before or after normalising.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import unicodedata
 from typing import Literal
 
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from graphmodel.errors import InvalidInputError
 from graphmodel.names import name_key
+from loaders import strictjson
 from loaders.schema import FORMULA_LEAD, HIDDEN, ColumnError, name
 from loaders.tables import CONTROL, decode, parse_csv
 
@@ -102,3 +104,31 @@ def test_a_name_is_accepted_visible_or_refused_as_a_column_error(text: str) -> N
         return
     assert accepted == text and not accepted.startswith(FORMULA_LEAD)
     assert not any(unicodedata.category(c) in HIDDEN for c in name_key(accepted))
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@SETTINGS
+@given(json_values)
+def test_strict_json_reads_back_what_json_writes(value: object) -> None:
+    assert strictjson.loads(json.dumps(value).encode(), "t.json") == value
+
+
+@SETTINGS
+@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_any_bytes_are_json_or_invalid_input(data: bytes) -> None:
+    try:
+        strictjson.loads(data, "t.json")
+    except InvalidInputError as exc:
+        assert exc.problems and all(p.file == "t.json" for p in exc.problems)
