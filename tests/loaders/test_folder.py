@@ -158,3 +158,41 @@ def test_policy_errors_name_the_json_path(dataset_dir: Path) -> None:
     )
     [p] = problems(dataset_dir)
     assert p.column == "$.rules[0].designates[0]" and "mini-nowhere" in p.message
+
+
+def test_api_writes_share_the_strict_cells() -> None:
+    from loaders.folder import parse_row
+
+    row = {
+        "id": "x-a",
+        "level": "primary",
+        "type": "township_centre",
+        "ownership": "public",
+        "assumption": "t",
+    }
+    for name, why in (("测试\u200b卫生院", "U+200B"), ("=cmd|' /C calc'!A0", "formula")):
+        with pytest.raises(InvalidInputError, match=why):
+            parse_row("institutions", row | {"name": name})
+    with pytest.raises(InvalidInputError, match="YYYY-MM-DD"):
+        parse_row(
+            "memberships",
+            {
+                "institution": "x-a",
+                "alliance": "x-b",
+                "role": "member",
+                "valid_from": "20240101",
+                "assumption": "t",
+            },
+        )
+    with pytest.raises(InvalidInputError, match="largest count"):
+        parse_row(
+            "referrals",
+            {
+                "from": "x-a",
+                "to": "x-b",
+                "period": "2024",
+                "direction": "up",
+                "count": str(10**30),
+                "assumption": "t",
+            },
+        )
