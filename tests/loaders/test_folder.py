@@ -170,7 +170,7 @@ def test_api_writes_share_the_strict_cells() -> None:
         "ownership": "public",
         "assumption": "t",
     }
-    for name, why in (("测试\u200b卫生院", "U+200B"), ("=cmd|' /C calc'!A0", "formula")):
+    for name, why in (("测试\u200b卫生院", "U\\+200B"), ("=cmd|' /C calc'!A0", "formula")):
         with pytest.raises(InvalidInputError, match=why):
             parse_row("institutions", row | {"name": name})
     with pytest.raises(InvalidInputError, match="YYYY-MM-DD"):
