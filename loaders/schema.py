@@ -35,9 +35,9 @@ ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 INT64_MAX = 2**63 - 1
 # A cell a spreadsheet would run as a formula (CSV injection) starts with one of these.
 FORMULA_LEAD = ("=", "+", "-", "@")
-# Control, format (zero-width, bidi, BOM), private-use and line/paragraph separators: never
-# part of a name, and invisible, so that two names that look alike would differ.
-HIDDEN = frozenset(("Cc", "Cf", "Co", "Cs", "Zl", "Zp"))
+# Control, format (zero-width, bidi, BOM), private-use, unassigned and line/paragraph
+# separators: never part of a name, and invisible, so that two names that look alike differ.
+HIDDEN = frozenset(("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"))
 
 
 class ColumnError(ValueError):

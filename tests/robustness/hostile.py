@@ -268,6 +268,26 @@ def zip_bomb(size: int) -> Callable[[Path], None]:
     return mutate
 
 
+def lying_sizes(folder: Path) -> None:
+    """A workbook part whose headers claim 100 bytes but which inflates to 64 MiB."""
+    import struct
+
+    table_as_xlsx("institutions")(folder)
+    path = folder / "institutions.xlsx"
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/media/padding.bin", bytes(64 * 2**20))
+    data = bytearray(path.read_bytes())
+    name = b"xl/media/padding.bin"
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        while at != -1:
+            name_at = at + (30 if offset == 22 else 46)
+            if data[name_at : name_at + len(name)] == name:
+                struct.pack_into("<I", data, at + offset, 100)
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+
+
 def truncated_xlsx(folder: Path) -> None:
     table_as_xlsx("institutions")(folder)
     path = folder / "institutions.xlsx"
@@ -678,6 +698,9 @@ CASES: list[Case] = [
         "linkou/institutions.xlsx",
         whole_file=True,
         patch={"loaders.tables.MAX_XLSX_BYTES": 4 * 2**20},
+    ),
+    Case(
+        "xlsx-part-larger-than-declared", lying_sizes, "linkou/institutions.xlsx", whole_file=True
     ),
     Case("xlsx-formula-cell", formula_in_xlsx, "linkou/institutions.xlsx", line=2, column="name"),
     Case(
