@@ -969,4 +969,19 @@ CASES: list[Case] = [
         line=21,
         column="name",
     ),
+    # --- names, continued --------------------------------------------------------------
+    Case(
+        "name-private-use",
+        set_cell("institutions", 1, "name", "林口县\ue000医院"),
+        INS,
+        line=2,
+        column="name",
+    ),
+    Case(
+        "name-unassigned-code-point",
+        set_cell("institutions", 1, "name", "林口县\u0378医院"),
+        INS,
+        line=2,
+        column="name",
+    ),
 ]
