@@ -9,7 +9,10 @@ and the CLI's `validate` exits 2 naming the file, with no traceback.
 from __future__ import annotations
 
 import importlib
+import os
 import resource
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ from tests.robustness.hostile import ANY, CASES, SECRET, Case, base, set_cell
 SECONDS = 20
 GROWTH_MIB = 768
 NO_NEO4J = {"NEO4J_URI": ""}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli() -> Any:
@@ -100,3 +104,29 @@ def test_hostile_input_is_refused_where_it_is(
     assert result.exit_code == 2, result.output
     assert case.file in result.output
     assert "Traceback" not in result.output and SECRET not in result.output
+
+
+HEAVY = ("xlsx-zip-bomb", "csv-huge-cell-beyond-csv-limit", "manifest-nested-100000-deep")
+ADDRESS_SPACE = 3 * 2**30
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.id in HEAVY], ids=lambda c: c.id)
+def test_under_a_memory_limit_the_cli_exits_2(case: Case, tmp_path: Path) -> None:
+    """In a process limited to 3 GiB of address space (the zip bomb once read 5.5 GB)."""
+    folder = hostile(case, tmp_path, pytest.MonkeyPatch())
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+    run = "import sys; from tests.robustness.test_hostile import cli; cli()(sys.argv[1:])"
+    done = subprocess.run(
+        [sys.executable, "-c", run, "--data", str(folder), "validate"],
+        cwd=ROOT,
+        env=os.environ | NO_NEO4J,
+        preexec_fn=limit,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert case.file in done.stderr and "Traceback" not in done.stderr
