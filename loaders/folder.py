@@ -504,14 +504,11 @@ def _read_policies(folder: Path, refs: _Refs, out: _Collector) -> list[Policy]:
     where = folder / "policies"
     if not present(where):
         return []
-    try:
-        # The folder itself may be a link out of the dataset.
-        if not where.resolve().is_relative_to(folder.resolve()) or not where.is_dir():
-            raise InvalidInputError.one(
-                "expected a folder of policies inside the dataset", file=display(folder, where)
-            )
-    except InvalidInputError as exc:
-        out.problems += exc.problems
+    # The folder itself may be a link out of the dataset, or a file.
+    if not where.resolve().is_relative_to(folder.resolve()) or not where.is_dir():
+        out.add(
+            display(folder, where), None, None, "expected a folder of policies inside the dataset"
+        )
         return []
     for path in sorted(where.glob("*.json")):
         shown = display(folder, path)
