@@ -6,6 +6,7 @@ Refused, each with the file and the JSON path (or line) where it is:
 - `NaN`, `Infinity` and `-Infinity`, which are not JSON, and numbers too large to be exact:
   integers beyond int64, floats that overflow to infinity, numerals longer than 40 chars;
 - nesting deeper than `MAX_DEPTH` (Python would raise `RecursionError` at ~1,000);
+- a control character (NUL, ESC, C1…; tab and line breaks are fine) in a string or a key;
 - anything but UTF-8 (with or without BOM).
 
 >>> loads(b'{"a": 1}', "x.json")
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from graphmodel.errors import InvalidInputError, Problem
@@ -28,6 +30,7 @@ from graphmodel.errors import InvalidInputError, Problem
 MAX_DEPTH = 32
 MAX_NUMERAL = 40
 INT64 = 2**63
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class _Bad:
@@ -113,11 +116,23 @@ def _walk(value: Any, path: str, depth: int, file: str, problems: list[Problem])
         return
     if isinstance(value, _Bad):
         problems.append(Problem(file, None, path, value.message))
+    elif isinstance(value, str):
+        if bad := CONTROL.search(value):
+            problems.append(
+                Problem(file, None, path, f"control character U+{ord(bad.group()):04X}")
+            )
     elif isinstance(value, dict):
         if isinstance(value, _Dups):
             for k in value.duplicates:
                 problems.append(Problem(file, None, path, f"duplicate key {k!r}"))
         for k, v in value.items():
+            if bad := CONTROL.search(k):
+                problems.append(
+                    Problem(
+                        file, None, path, f"control character U+{ord(bad.group()):04X} in a key"
+                    )
+                )
+                continue
             _walk(v, f"{path}.{k}", depth + 1, file, problems)
     elif isinstance(value, list):
         for i, v in enumerate(value):

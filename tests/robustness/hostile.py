@@ -984,4 +984,17 @@ CASES: list[Case] = [
         line=2,
         column="name",
     ),
+    # --- JSON, continued ---------------------------------------------------------------
+    Case(
+        "policy-nul-in-a-condition-name",
+        policy(lambda d: d["conditions"][0].__setitem__("name", "一般\u0000疾病")),
+        POLICY,
+        column="$.conditions[0].name",
+    ),
+    Case(
+        "policy-escape-in-a-key",
+        raw_policy(lambda t: t.replace('"version"', '"ver\\u001bsion"', 1)),
+        POLICY,
+        column="$",
+    ),
 ]

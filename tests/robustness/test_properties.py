@@ -106,15 +106,15 @@ def test_a_name_is_accepted_visible_or_refused_as_a_column_error(text: str) -> N
     assert not any(unicodedata.category(c) in HIDDEN for c in name_key(accepted))
 
 
+# Strings as strict JSON accepts them: no control character but tab and line breaks.
+json_text = st.text(max_size=20).filter(lambda s: not CONTROL.search(s))
 json_values = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(min_value=-(2**63), max_value=2**63 - 1)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
+    | json_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(json_text, inner, max_size=4),
     max_leaves=30,
 )
 
