@@ -8,11 +8,13 @@ never guessed at:
   than the header, a column named twice or a header cell left empty are problems;
 - the encoding must be UTF-8 (with or without BOM) or GB18030/GBK; anything else (Big5,
   UTF-16, Shift-JIS…) is named by the detector (charset-normalizer) and refused, so that it
-  is never read as mojibake;
+  is never read as mojibake (GB18030 against Big5 also weighs how the bytes are built:
+  `_is_gb18030`);
 - a cell longer than `MAX_CELL_CHARS`, or holding a control character, is a problem;
 - a workbook is checked before openpyxl reads it: a zip whose parts uncompress to more than
   `MAX_XLSX_BYTES` (a zip bomb), a part with a DTD (XML entity attacks) or a damaged archive
-  are refused. openpyxl itself parses through defusedxml, which is a dependency;
+  are refused. openpyxl itself parses through defusedxml, which is a dependency. A formula
+  cell is refused too (its cached value may be stale or absent);
 - a table must come from one place: `name.csv`, `name.xlsx` or a sheet of `dataset.xlsx`.
 """
 
