@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli() -> Any:
-    """The CLI group, wherever it lives now (it is moving from graphmodel.cli to cli)."""
-    for module in ("graphmodel.cli", "cli"):
+    """The CLI group, wherever it lives (`cli.main` on main, `graphmodel.cli` before the move)."""
+    for module in ("cli.main", "graphmodel.cli"):
         try:
             return importlib.import_module(module).cli
         except (ImportError, AttributeError):
