@@ -38,6 +38,9 @@ MAX_CELL_CHARS = 10_000
 MAX_ROWS = 2_000_000
 MAX_COLUMNS = 200
 MAX_XLSX_BYTES = 256 * MiB  # all parts of one workbook, uncompressed
+# No record of MAX_COLUMNS cells of MAX_CELL_CHARS is longer; a longer line (a million commas)
+# would become a row of a million cells before any cap could see it.
+MAX_LINE = MAX_COLUMNS * (MAX_CELL_CHARS + 3)
 BOOK = "dataset.xlsx"
 
 # What the detector may call an accepted encoding; everything else is refused by name.
@@ -244,6 +247,11 @@ def parse_csv(text: str, file: str) -> Table:
     ([], ['t.csv:2: a quote opened on this line is never closed (unexpected end of data)'])
     """
     problems: list[Problem] = []
+    long = _long_line(text)
+    if long is not None:
+        line, length = long
+        message = f"line is {length:,} characters long; the limit is {MAX_LINE:,}"
+        return Table(file, [], [], [Problem(file, line, None, message)], header_ok=False)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     rows: list[Row] = []
@@ -280,6 +288,21 @@ def parse_csv(text: str, file: str) -> Table:
         if row is not None:
             rows.append(row)
     return Table(file, header or [], rows, problems)
+
+
+def _long_line(text: str) -> tuple[int, int] | None:
+    """The first physical line longer than `MAX_LINE` (its number and length), if any."""
+    if len(text) <= MAX_LINE:
+        return None
+    start, number = 0, 1
+    while True:
+        end = text.find("\n", start)
+        stop = len(text) if end == -1 else end
+        if stop - start > MAX_LINE:
+            return number, stop - start
+        if end == -1:
+            return None
+        start, number = end + 1, number + 1
 
 
 def _csv_message(error: str) -> str:

@@ -997,4 +997,10 @@ CASES: list[Case] = [
         POLICY,
         column="$",
     ),
+    Case(
+        "csv-row-of-three-million-cells",
+        edit_lines("memberships", _lines(lambda ls: _set(ls, 2, ls[2] + "," * 3_000_000))),
+        M,
+        line=3,
+    ),
 ]
