@@ -297,8 +297,15 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def _i(id: str, source: str, titles: tuple[str, str], zh: str, en: str) -> Obligation:
-    return Obligation(id, FindingSeverity.ERROR, source, titles[0], titles[1], zh, en)
+def _i(
+    id: str,
+    source: str,
+    titles: tuple[str, str],
+    zh: str,
+    en: str,
+    severity: FindingSeverity = FindingSeverity.ERROR,
+) -> Obligation:
+    return Obligation(id, severity, source, titles[0], titles[1], zh, en)
 
 
 INTEGRITY: dict[str, Obligation] = {
@@ -337,6 +344,17 @@ INTEGRITY: dict[str, Obligation] = {
             "（牵头关系 {m_from} 至 {m_to}）。",
             "Alliance {name} holds on {on}, but its recorded lead {member} is not a member then "
             "(lead from {m_from} to {m_to}).",
+        ),
+        # Judgement, not corruption: two institutions may share a name (a warning).
+        _i(
+            "integrity.same_name_elsewhere",
+            "data-format: institutions.csv",
+            ("同名机构位于不同行政区", "one name in several divisions"),
+            "{name} 与 {others} 同名，分属不同行政区（{divisions}）；同名是合法的，"
+            "请确认它们不是同一机构。",
+            "{name} shares its name with {others}, in other divisions ({divisions}); that is "
+            "legal, but check they are not the same institution entered twice.",
+            FindingSeverity.WARNING,
         ),
     )
 }

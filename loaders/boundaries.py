@@ -8,14 +8,20 @@ or `assumption` like every other fact. Problems are reported by JSON path.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from graphmodel.division import Boundary
+from graphmodel.errors import InvalidInputError
+from loaders import strictjson
+from loaders.files import MAX_JSON_BYTES, display, present, read_capped
 
 FILE = "boundaries.geojson"
 GEOMETRIES = ("Polygon", "MultiPolygon")
+# How deep each geometry's coordinates nest: rings of positions, polygons of rings.
+DEPTH = {"Polygon": 3, "MultiPolygon": 4}
 
 Report = Callable[[str, str], None]  # (JSON path, message)
 
@@ -25,12 +31,16 @@ def read_boundaries(
 ) -> list[Boundary]:
     """The boundaries of `folder`, each checked; problems go to `report`, nothing raises."""
     path = folder / FILE
-    if not path.exists():
+    if not present(path):
         return []
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report("$", f"not valid UTF-8 JSON: {exc}")
+        data = strictjson.loads(
+            read_capped(folder, path, display(folder, path), MAX_JSON_BYTES), display(folder, path)
+        )
+    except InvalidInputError as exc:
+        for p in exc.problems:
+            where = p.column or "$"
+            report(where, p.message if p.line is None else f"line {p.line}: {p.message}")
         return []
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         report("$.type", "expected a GeoJSON FeatureCollection")
@@ -65,8 +75,9 @@ def _feature(
     if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRIES:
         report(f"{where}.geometry.type", f"expected one of {', '.join(GEOMETRIES)}")
         return None
-    if not isinstance(geometry.get("coordinates"), list):
-        report(f"{where}.geometry.coordinates", "expected a list of rings")
+    bad = _coordinates(geometry.get("coordinates"), DEPTH[geometry["type"]])
+    if bad is not None:
+        report(f"{where}.geometry.coordinates{bad[0]}", bad[1])
         return None
     source, assumption = props.get("source") or "", props.get("assumption") or ""
     if not source and not assumption:
@@ -74,3 +85,23 @@ def _feature(
         return None
     return Boundary(id=ident, kind=kind, geometry=json.dumps(geometry, separators=(",", ":")),
                     source=source, assumption=assumption)  # fmt: skip
+
+
+def _coordinates(value: Any, depth: int, at: str = "") -> tuple[str, str] | None:
+    """Where (relative path, message) `value` is not `depth` nested lists of [lon, lat]."""
+    if not isinstance(value, list):
+        return at, "expected a position [longitude, latitude]" if depth == 1 else "expected a list"
+    if depth == 1:
+        if not 2 <= len(value) <= 3 or not all(
+            isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+            for x in value
+        ):
+            return at, "expected a position [longitude, latitude] of finite numbers"
+        return None
+    if depth == 2 and len(value) < 4:
+        return at, "a ring needs at least 4 positions"
+    for i, item in enumerate(value):
+        bad = _coordinates(item, depth - 1, f"{at}[{i}]")
+        if bad is not None:
+            return bad
+    return None

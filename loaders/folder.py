@@ -40,10 +40,12 @@ from graphmodel.institution import Institution, RoleGrant
 from graphmodel.obligations import rule_errors
 from graphmodel.policy import ConditionCategory, Policy, Rule, RuleMatch
 from graphmodel.referral import Channel, ReferralFlow
+from loaders import invariants, strictjson
 from loaders.boundaries import FILE as BOUNDARIES_FILE
 from loaders.boundaries import read_boundaries
-from loaders.schema import ORDER, REQUIRED_TABLES, TABLES, Column, ColumnError
-from loaders.tables import EXTRA, Row, find_table
+from loaders.files import MAX_JSON_BYTES, display, present, read_capped
+from loaders.schema import ORDER, REQUIRED_TABLES, SLUG, TABLES, Column, ColumnError
+from loaders.tables import Row, Sources
 
 Parsed = dict[str, Any]
 
@@ -53,16 +55,29 @@ class _Collector:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # A table that could not be read at all: checking references to it would only add
+        # a problem for every row that names one of its ids.
+        self.unreadable = False
 
     def add(self, file: str, line: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(file, line, column, message))
 
 
-def _parse_rows(name: str, folder: Path, out: _Collector) -> list[tuple[Row, Parsed]]:
-    table = find_table(folder, name)
+def _parse_rows(name: str, sources: Sources, out: _Collector) -> list[tuple[Row, Parsed]]:
+    try:
+        table = sources.table(name)
+    except InvalidInputError as exc:
+        out.problems += exc.problems
+        out.unreadable = True
+        return []
+    folder = sources.folder
     if table is None:
         if name in REQUIRED_TABLES:
             out.add(f"{folder.name}/{name}.csv", None, None, "required table is missing")
+        return []
+    if table.problems or not table.header_ok:
+        out.problems += table.problems
+        out.unreadable = True
         return []
     columns = {c.name: c for c in TABLES[name]}
     unknown = [h for h in table.header if h not in columns]
@@ -75,10 +90,6 @@ def _parse_rows(name: str, folder: Path, out: _Collector) -> list[tuple[Row, Par
         return []
     parsed = []
     for row in table.rows:
-        if EXTRA in row.values:
-            extra = row.values[EXTRA]
-            out.add(row.file, row.line, None, f"{extra} more cell(s) than the header has columns")
-            continue
         values = _parse_cells(row, columns.values(), out)
         if values is not None:
             parsed.append((row, values))
@@ -181,7 +192,10 @@ def load_dataset(folder: Path, *, existing: dict[str, set[str]] | None = None) -
         )
     manifest = _read_manifest(folder, out)
     refs = _Refs(existing)
-    rows = {name: _parse_rows(name, folder, out) for name in ORDER}
+    sources = Sources(folder)
+    rows = {name: _parse_rows(name, sources, out) for name in ORDER}
+    if out.unreadable:
+        raise InvalidInputError(out.problems)
     built = _build(rows, refs, out)
     policies = _read_policies(folder, refs, out)
     boundaries = read_boundaries(
@@ -190,6 +204,7 @@ def load_dataset(folder: Path, *, existing: dict[str, set[str]] | None = None) -
         set(refs.defined["division"]),
         lambda where, message: out.add(f"{folder.name}/{BOUNDARIES_FILE}", None, where, message),
     )
+    out.problems += invariants.check(rows, policies)
     if out.problems:
         raise InvalidInputError(out.problems)
     return Dataset(
@@ -236,22 +251,56 @@ def _check_unique_across(datasets: list[Dataset]) -> None:
         raise InvalidInputError(problems)
 
 
+MANIFEST_TEXT = ("name", "name_en", "description")
+SOURCE_TEXT = ("seed", "file", "title")
+
+
+def _read_json(folder: Path, path: Path, out: _Collector) -> Any:
+    """A JSON file of the folder, read safely and strictly; None (with problems) if not."""
+    try:
+        return strictjson.loads(
+            read_capped(folder, path, display(folder, path), MAX_JSON_BYTES), display(folder, path)
+        )
+    except InvalidInputError as exc:
+        out.problems += exc.problems
+        return None
+
+
 def _read_manifest(folder: Path, out: _Collector) -> dict[str, Any]:
     path = folder / "dataset.json"
-    display = f"{folder.name}/dataset.json"
-    if not path.exists():
-        out.add(display, None, None, "required manifest is missing")
+    shown = display(folder, path)
+    if not present(path):
+        out.add(shown, None, None, "required manifest is missing")
         return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        out.add(display, line, None, f"not valid UTF-8 JSON: {exc}")
+    data = _read_json(folder, path, out)
+    if data is None:
         return {}
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        out.add(display, None, "id", "expected an object with a string 'id'")
+        out.add(shown, None, "id", "expected an object with a string 'id'")
         return {}
-    return data
+    return data if _manifest_ok(data, shown, out) else {}
+
+
+def _manifest_ok(data: dict[str, Any], shown: str, out: _Collector) -> bool:
+    """Each manifest field has the type the format gives it."""
+    before = len(out.problems)
+    if not SLUG.match(data["id"]):
+        out.add(shown, None, "$.id", f"expected an id of [a-z0-9-], got {data['id'][:40]!r}")
+    for key in MANIFEST_TEXT:
+        if key in data and not isinstance(data[key], str):
+            out.add(shown, None, f"$.{key}", f"expected a string, got {type(data[key]).__name__}")
+    sources = data.get("sources", [])
+    if not isinstance(sources, list):
+        out.add(shown, None, "$.sources", "expected a list of {seed, file, title}")
+        sources = []
+    for i, s in enumerate(sources):
+        if not isinstance(s, dict):
+            out.add(shown, None, f"$.sources[{i}]", "expected an object {seed, file, title}")
+            continue
+        for key in SOURCE_TEXT:
+            if key in s and not isinstance(s[key], str):
+                out.add(shown, None, f"$.sources[{i}].{key}", "expected a string")
+    return len(out.problems) == before
 
 
 def _build(
@@ -454,23 +503,36 @@ def _policy_validator() -> Any:
 
 def _read_policies(folder: Path, refs: _Refs, out: _Collector) -> list[Policy]:
     policies = []
-    for path in sorted((folder / "policies").glob("*.json")):
-        display = f"{folder.name}/policies/{path.name}"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            out.add(display, getattr(exc, "lineno", None), None, f"not valid UTF-8 JSON: {exc}")
+    where = folder / "policies"
+    if not present(where):
+        return []
+    # The folder itself may be a link out of the dataset, or a file.
+    if not where.resolve().is_relative_to(folder.resolve()) or not where.is_dir():
+        out.add(
+            display(folder, where), None, None, "expected a folder of policies inside the dataset"
+        )
+        return []
+    for path in sorted(where.glob("*.json")):
+        shown = display(folder, path)
+        data = _read_json(folder, path, out)
+        if data is None:
             continue
         errors = sorted(_policy_validator().iter_errors(data), key=lambda e: list(e.path))
         for e in errors:
-            where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.path)
-            out.add(display, None, where, e.message)
+            at = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.path)
+            out.add(shown, None, at, _schema_message(e))
         if errors:
             continue
-        policy = _build_policy(data, display, refs, out)
+        policy = _build_policy(data, shown, refs, out)
         if policy is not None:
             policies.append(policy)
     return policies
+
+
+def _schema_message(error: Any) -> str:
+    """jsonschema's message, with the offending value cut short (it may be huge)."""
+    message = str(error.message)
+    return message if len(message) <= 300 else message[:300] + "…"
 
 
 def _build_policy(

@@ -7,6 +7,7 @@ and reports each problem with its file, line and column.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +29,15 @@ from graphmodel.enums import (
 )
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-PERIOD = re.compile(r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+PERIOD = re.compile(r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+# ISO 8601 extended form only: Python also reads `20240101`, which a person may not mean.
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+INT64_MAX = 2**63 - 1
+# A cell a spreadsheet would run as a formula (CSV injection) starts with one of these.
+FORMULA_LEAD = ("=", "+", "-", "@")
+# Control, format (zero-width, bidi, BOM), private-use, unassigned and line/paragraph
+# separators: never part of a name, and invisible, so that two names that look alike differ.
+HIDDEN = frozenset(("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"))
 
 
 class ColumnError(ValueError):
@@ -36,6 +45,21 @@ class ColumnError(ValueError):
 
 
 def text(value: str) -> str:
+    """Free text, kept as written; but not a formula (`=…`, `@…`), which no source, note or
+    assumption is. A leading `+` or `-` is ordinary text here (`-` for "none", `+86 …`); every
+    CSV export escapes all four.
+
+    >>> text("-")
+    '-'
+    >>> text("=1+1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    loaders.schema.ColumnError: a cell may not start with '=': a spreadsheet would run ...
+    """
+    if value.startswith(("=", "@")):
+        raise ColumnError(
+            f"a cell may not start with {value[0]!r}: a spreadsheet would run it as a formula"
+        )
     return value
 
 
@@ -45,7 +69,34 @@ def slug(value: str) -> str:
     return value
 
 
+def name(value: str) -> str:
+    """A name as written: visible characters only, and not one a spreadsheet would run.
+
+    >>> name("鄂州市中心医院")
+    '鄂州市中心医院'
+    >>> name("鄂州\u200b中心医院")
+    Traceback (most recent call last):
+    ...
+    loaders.schema.ColumnError: invisible character U+200B (Cf) in a name
+    """
+    for c in value:
+        category = unicodedata.category(c)
+        if category in HIDDEN or (c.isspace() and c not in " \u3000"):
+            raise ColumnError(f"invisible character U+{ord(c):04X} ({category}) in a name")
+    if value.startswith(FORMULA_LEAD):
+        raise ColumnError(
+            f"a name may not start with {value[0]!r}: a spreadsheet would run it as a formula"
+        )
+    return value
+
+
+def names(value: str) -> tuple[str, ...]:
+    return tuple(name(n) for n in listed(value))
+
+
 def iso_date(value: str) -> date:
+    if not ISO_DATE.match(value):
+        raise ColumnError(f"expected a date YYYY-MM-DD, got {value!r}")
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -53,8 +104,19 @@ def iso_date(value: str) -> date:
 
 
 def count(value: str) -> int:
-    if not value.isdigit():
+    """A whole number of ASCII digits that fits in 64 bits (Neo4j's integer).
+
+    >>> count("12")
+    12
+    >>> count("²")
+    Traceback (most recent call last):
+    ...
+    loaders.schema.ColumnError: expected a whole number >= 0, got '²'
+    """
+    if not value.isascii() or not value.isdigit():
         raise ColumnError(f"expected a whole number >= 0, got {value!r}")
+    if len(value) > 19 or int(value) > INT64_MAX:
+        raise ColumnError(f"{value[:30]} is larger than the largest count ({INT64_MAX:,})")
     return int(value)
 
 
@@ -112,7 +174,7 @@ VALIDITY = (col("valid_from", iso_date), col("valid_to", iso_date))
 TABLES: dict[str, tuple[Column, ...]] = {
     "divisions": (
         col("id", slug, required=True),
-        col("name", required=True),
+        col("name", name, required=True),
         col("level", enum(DivisionLevel), required=True),
         col("parent", slug, ref="division"),
         col("gb_code"),
@@ -120,14 +182,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "grids": (
         col("id", slug, required=True),
-        col("name", required=True),
+        col("name", name, required=True),
         col("division", slug, required=True, ref="division"),
         *PROVENANCE,
     ),
     "institutions": (
         col("id", slug, required=True),
-        col("name", required=True),
-        col("names_alt", listed),
+        col("name", name, required=True),
+        col("names_alt", names),
         col("level", enum(Level), required=True),
         col("grade", enum(Grade)),
         col("level_text"),
@@ -149,7 +211,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "alliances": (
         col("id", slug, required=True),
-        col("name", required=True),
+        col("name", name, required=True),
         col("kind", enum(AllianceKind), required=True),
         col("integration", enum(Integration), required=True),
         col("division", slug, ref="division"),

@@ -6,7 +6,11 @@
   ends is not a member of the alliance it names on that date.
 - An alliance holding on the date whose recorded lead is not a member then.
 
-Three Cypher statements on Neo4j, each returning only the offending facts.
+And one warning, since it is legal (every county has a 县人民医院) but may be the same
+institution entered twice: institutions of one name (`name_key`, either script) in
+different divisions. The loader refuses one name twice in the same division.
+
+Four Cypher statements on Neo4j, each returning only the offending facts.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any, LiteralString
 
 from graphmodel.enums import Label, MemberRole, Rel
 from graphmodel.findings import Finding, SubjectKind, shown, sorted_findings
+from graphmodel.names import name_key
 from graphmodel.obligations import integrity_finding
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
@@ -68,12 +73,21 @@ RETURN a {.id, .name} AS alliance, i {.id, .name} AS member,
 """
 
 
+SAME_NAME: LiteralString = """
+MATCH (i:Institution)
+WITH i.name_key AS key, collect(i {.id, .name, .division}) AS same
+WHERE size(same) > 1
+RETURN same
+"""
+
+
 def on_neo4j(reader: Reader, on: date | None = None) -> list[Finding]:
     day = on or today()
     return _sorted(
         _dates(reader.rows(MEMBERSHIP_DATES))
         + _links(reader.rows(LINKS, on=day), day)
         + _leads(reader.rows(LEADS, on=day), day)
+        + _same_name([r["same"] for r in reader.rows(SAME_NAME)])
     )
 
 
@@ -123,7 +137,36 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
         for kind, t, fact in facts:
             if fact.holds_on(day):
                 links.append(_link_row(graph, kind, u, graph.node_obj(t), fact.alliance, day))
-    return _sorted(_dates(dates) + _links([r for r in links if r], day) + _leads(leads, day))
+    by_name: dict[str, list[Row]] = {}
+    for i in _walk.institutions(graph):
+        by_name.setdefault(name_key(i.name), []).append(
+            {"id": i.id, "name": i.name, "division": i.division}
+        )
+    same = [group for group in by_name.values() if len(group) > 1]
+    return _sorted(
+        _dates(dates) + _links([r for r in links if r], day) + _leads(leads, day) + _same_name(same)
+    )
+
+
+def _same_name(groups: list[list[Row]]) -> list[Finding]:
+    """One warning per name held by institutions of more than one division."""
+    out = []
+    for group in groups:
+        if len({g["division"] for g in group}) < 2:
+            continue
+        first, *others = sorted(group, key=lambda g: g["id"])
+        out.append(
+            integrity_finding(
+                "integrity.same_name_elsewhere",
+                SubjectKind.INSTITUTION,
+                first["id"],
+                first["name"],
+                related=tuple(o["id"] for o in others),
+                others="、".join(o["id"] for o in others),
+                divisions="、".join(sorted({str(g["division"] or "—") for g in group})),
+            )
+        )
+    return out
 
 
 def _outside(mine: date | None, theirs: date | None, *, before: bool) -> bool:

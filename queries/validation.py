@@ -7,7 +7,7 @@ each rule's region: institutions obliged to join an alliance that belong to none
 (`obligation_checks`); and data integrity (`data_integrity`), which holds everywhere. The
 report also lists the policies applied and the *regions without policy*: where
 institutions lie that no applying policy covers, so that no finding there is not read as
-compliance. On Neo4j that is a fixed number of Cypher statements (fourteen), whatever the
+compliance. On Neo4j that is a fixed number of Cypher statements (fifteen), whatever the
 size of the graph or the number of policies.
 """
 

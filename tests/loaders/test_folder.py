@@ -262,3 +262,41 @@ def test_an_obligation_with_an_unknown_check_or_a_bad_parameter_loads_nothing(
     assert "needs parameter 'min_share'" in messages[2]
     assert "unknown types: township" in messages[4]
     assert "unknown field(s) when" in messages[6]
+
+
+def test_api_writes_share_the_strict_cells() -> None:
+    from loaders.folder import parse_row
+
+    row = {
+        "id": "x-a",
+        "level": "primary",
+        "type": "township_centre",
+        "ownership": "public",
+        "assumption": "t",
+    }
+    for name, why in (("测试\u200b卫生院", "U\\+200B"), ("=cmd|' /C calc'!A0", "formula")):
+        with pytest.raises(InvalidInputError, match=why):
+            parse_row("institutions", row | {"name": name})
+    with pytest.raises(InvalidInputError, match="YYYY-MM-DD"):
+        parse_row(
+            "memberships",
+            {
+                "institution": "x-a",
+                "alliance": "x-b",
+                "role": "member",
+                "valid_from": "20240101",
+                "assumption": "t",
+            },
+        )
+    with pytest.raises(InvalidInputError, match="largest count"):
+        parse_row(
+            "referrals",
+            {
+                "from": "x-a",
+                "to": "x-b",
+                "period": "2024",
+                "direction": "up",
+                "count": str(10**30),
+                "assumption": "t",
+            },
+        )

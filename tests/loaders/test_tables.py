@@ -64,3 +64,55 @@ def test_xlsx_errors_name_the_sheet_row(dataset_dir: Path) -> None:
         load_dataset(dataset_dir)
     [p] = caught.value.problems
     assert (p.file, p.line, p.column) == ("mini/memberships.xlsx", 3, "role")
+
+
+def test_every_sample_table_saved_as_gbk_reads_and_as_big5_is_refused() -> None:
+    import opencc
+    import pytest
+
+    from graphmodel.errors import InvalidInputError
+    from loaders.samples import sample_path
+    from loaders.tables import decode
+
+    to_traditional = opencc.OpenCC("s2t")
+    for name in ("ezhou", "linkou", "wuxi"):
+        for path in sorted(sample_path(name).glob("*.csv")):
+            text = path.read_text(encoding="utf-8")
+            assert decode(text.encode("gbk"), path.name) == text
+            if text.isascii():
+                continue
+            with pytest.raises(InvalidInputError, match="big5"):
+                decode(to_traditional.convert(text).encode("big5", errors="replace"), path.name)
+
+
+def test_openpyxl_parses_through_defusedxml_and_entities_never_reach_it(tmp_path: Path) -> None:
+    import zipfile
+
+    import openpyxl
+    import pytest
+    from defusedxml import DefusedXmlException
+
+    from graphmodel.errors import InvalidInputError
+    from loaders.tables import check_workbook
+
+    assert openpyxl.DEFUSEDXML
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "name"])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    entity = b'<!DOCTYPE worksheet [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;">]>'
+    parts["xl/worksheets/sheet1.xml"] = entity + parts["xl/worksheets/sheet1.xml"]
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    # Our check refuses it before openpyxl opens it …
+    with pytest.raises(InvalidInputError, match="DTD"):
+        check_workbook(path, "t.xlsx")
+    # … and openpyxl alone, through defusedxml, would refuse the entities too.
+    with path.open("rb") as handle, pytest.raises(ValueError) as caught:
+        openpyxl.load_workbook(handle, read_only=True)
+    assert isinstance(caught.value.__cause__ or caught.value.__context__, DefusedXmlException)

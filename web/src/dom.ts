@@ -30,10 +30,22 @@ export function clear(el: Element): void {
   while (el.firstChild) el.firstChild.remove();
 }
 
-/** CSV per RFC 4180, with a byte-order mark so that Excel opens the Chinese correctly. */
+// A text cell that a spreadsheet would run as a formula (CSV injection): = + - @, their
+// full-width forms, or a leading tab or carriage return.
+const FORMULA_LEAD = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+/** A text cell as exported: one that could run as a formula gets a leading `'`, which
+ * spreadsheets show as text. Numbers stay numbers (a negative count is not a formula). */
+export function safeCell(v: string | number): string {
+  const s = String(v);
+  return typeof v === "string" && FORMULA_LEAD.test(s) ? `'${s}` : s;
+}
+
+/** CSV per RFC 4180, with a byte-order mark so that Excel opens the Chinese correctly, and
+ * every formula-leading text cell escaped (`safeCell`). */
 export function csv(rows: (string | number)[][]): string {
   const cell = (v: string | number) => {
-    const s = String(v);
+    const s = safeCell(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return "\ufeff" + rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
