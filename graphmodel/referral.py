@@ -18,10 +18,13 @@ class Channel(Provenance, Validity):
 
     @property
     def key(self) -> str:
+        # The conditions belong to the fact: a general green channel and an agreement for
+        # one condition between the same two institutions are two channels.
         start = self.valid_from.isoformat() if self.valid_from else ""
+        conditions = ",".join(sorted(self.conditions))
         return (
             f"{self.source_institution}|{self.target_institution}|{self.direction.value}"
-            f"|{self.alliance or ''}|{start}"
+            f"|{self.alliance or ''}|{start}|{conditions}"
         )
 
 

@@ -575,7 +575,7 @@ def _down(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Dra
     phase_zh = PHASE_ZH.get(req.phase or "", "")
     if not policy_rules:
         # No clause restricts the way down: the agreed counterparts, then the jurisdiction.
-        ref = counterpart_ref or RuleRef("no-down-referral-rule", "down_referral", "")
+        ref = counterpart_ref or _agreed(ctx.down_links)
         lower = [c.institution for c in ctx.lower]
         return _Draft(
             "down", ref, counterparts,
@@ -625,6 +625,16 @@ def _down(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Dra
         levels=levels if not (counterpart_ref and first) else (),
         also=admitted,
     )  # fmt: skip
+
+
+def _agreed(links: tuple[Link, ...]) -> RuleRef:
+    """The agreed pairing or channel a rule-less down-referral follows, with its clause."""
+    for link in links:
+        if link.source:
+            kind = "pairing" if link.pairing else "channel"
+            sources = "; ".join(sorted({c for x in links for c in x.source.split("; ") if c}))
+            return RuleRef(f"{kind}:{link.alliance.id if link.alliance else ''}", kind, sources)
+    return RuleRef("no-down-referral-rule", "down_referral", "")
 
 
 def _down_levels(ctx: RouteContext, rule: Rule) -> tuple[str, ...]:

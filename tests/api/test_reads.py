@@ -88,8 +88,11 @@ def test_institution_neighbours_memberships_counterparts_channels(api: Api) -> N
     assert i["memberships"] == [{"role": "MEMBER",
                                  "alliance": {"id": "wuxi-second-people-alliance"}}]  # fmt: skip
     assert {c["department"] for c in i["counterparts"]} == {"脑科中心", "骨科"}
-    assert i["channels"] == [{"fromId": "wuxi-jianghai-chc", "toId": "wuxi-second-people",
-                              "direction": "UP"}]  # fmt: skip
+    # 002 篇五 2.3.2 (the green channel up) and 3.2 (全面开展双向转诊: down as well).
+    assert sorted(i["channels"], key=lambda c: c["direction"]) == [
+        {"fromId": "wuxi-second-people", "toId": "wuxi-jianghai-chc", "direction": "DOWN"},
+        {"fromId": "wuxi-jianghai-chc", "toId": "wuxi-second-people", "direction": "UP"},
+    ]
 
 
 def test_referral_route_matches_the_cli_contract(api: Api) -> None:
