@@ -13,6 +13,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,7 +25,9 @@ from strawberry.types import ExecutionResult
 
 from api.auth import role_for
 from api.context import Context
+from api.edge import error_response, guarded
 from api.errors import coded
+from api.lane import Lane
 from api.schema import build_schema
 from api.static_page import planner_page
 from graphmodel.errors import AllianceGraphError
@@ -36,13 +39,45 @@ log = logging.getLogger("alliancegraph.api")
 
 class GraphQLApp(GraphQL[Context, None]):
     def __init__(self, settings: Settings, holder: dict[str, Store]) -> None:
+        self.costed = build_schema(settings)
         super().__init__(
-            build_schema(settings),
+            self.costed,
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=False,
         )
         self.settings = settings
         self.holder = holder
+        self.lane: Lane | None = None  # started by the app's lifespan
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def respond() -> Response:
+            # strawberry answers a request it cannot take (wrong content type, a batch, no
+            # query) in plain text; here every answer is JSON with an extensions.code.
+            try:
+                return await self.run(Request(scope, receive))
+            except HTTPException as e:
+                request_id = scope.get("alliancegraph.request_id", "-")
+                code = "NOT_FOUND" if e.status_code == 404 else "INVALID_INPUT"
+                return error_response(e.status_code, code, e.reason, request_id)
+
+        # A costly query runs in the heavy lane from parsing to the encoded response, so
+        # that it cannot hold up the main loop; only the sending is left here.
+        lane = self.lane if self.lane is not None and self.heavy(scope) else None
+        response = await (lane.run(respond) if lane is not None else respond())
+        await response(scope, receive, send)
+
+    def heavy(self, scope: Scope) -> bool:
+        body = scope.get("alliancegraph.body")
+        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+            return False
+        variables = body.get("variables")
+        operation = body.get("operationName")
+        cost = self.costed.estimated_cost(
+            body["query"],
+            variables if isinstance(variables, dict) else None,
+            operation if isinstance(operation, str) else None,
+        )
+        return cost is not None and cost > self.settings.heavy_cost
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         # Every error, from parsing to execution, leaves here with its extensions.code.
@@ -81,7 +116,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
                 await JSONResponse(body, status_code=401)(scope, receive, send)
                 return
             scope["alliancegraph.role"] = role
-        await graphql(scope, receive, send)
+        await guarded(graphql, scope, receive, send, settings)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -95,18 +130,23 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if store is not None:
-            holder["store"] = store
-            yield
-            return
-        from graphmodel.cli import open_store
-
-        holder["store"] = await asyncio.to_thread(open_store, settings)
-        log.info("serving the %s store", holder["store"].kind)
+        graphql.lane = Lane(settings.heavy_concurrency)
         try:
-            yield
+            if store is not None:
+                holder["store"] = store
+                yield
+                return
+            from graphmodel.cli import open_store
+
+            holder["store"] = await asyncio.to_thread(open_store, settings)
+            log.info("serving the %s store", holder["store"].kind)
+            try:
+                yield
+            finally:
+                holder["store"].close()
         finally:
-            holder["store"].close()
+            graphql.lane.close()
+            graphql.lane = None
 
     routes = [
         # A bare function would be taken for a request-response endpoint; this is ASGI.
