@@ -80,7 +80,7 @@ def check_json_body(body: bytes, settings: Settings) -> Any:
     >>> s = Settings(max_json_depth=3, max_document_bytes=10)
     >>> check_json_body(b'{"query": "{ a }"}', s)
     {'query': '{ a }'}
-    >>> for bad in [b'\\xff', b'{"query": ', b'{"variables": {"a": [[1]]}}',
+    >>> for bad in [b'\\xff', b'{"query": ', b'[]', b'{"variables": {"a": [[1]]}}',
     ...             b'{"query": "\\\\ud800"}', b'{"query": "' + b"x" * 11 + b'"}']:
     ...     try:
     ...         check_json_body(bad, s)
@@ -88,6 +88,7 @@ def check_json_body(body: bytes, settings: Settings) -> Any:
     ...         print(r.status, r.code, r.message)
     400 INVALID_INPUT the request body is not UTF-8
     400 INVALID_INPUT the request body is not JSON
+    400 INVALID_INPUT the request body must be a JSON object
     400 INVALID_INPUT the request body nests deeper than 3 levels
     400 INVALID_INPUT the request has a lone surrogate (\\ud800-\\udfff) in a string
     413 QUERY_TOO_LARGE the GraphQL document is over 10 bytes
@@ -117,7 +118,9 @@ def check_json_body(body: bytes, settings: Settings) -> Any:
                 stack.append((item, depth + 1))
         elif isinstance(value, str) and _SURROGATE.search(value):
             raise _surrogate()
-    query = data.get("query") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise Refusal(400, "INVALID_INPUT", "the request body must be a JSON object")
+    query = data.get("query")
     if isinstance(query, str) and len(query.encode()) > settings.max_document_bytes:
         raise Refusal(
             413,

@@ -193,11 +193,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=300, help="normal queries per phase")
     parser.add_argument("--seconds", type=float, default=60, help="time cap per phase")
     parser.add_argument("--neo4j", action="store_true", help="serve Neo4j at TEST_NEO4J_URI")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a server setting, e.g. ALLIANCEGRAPH_HEAVY_COST=1e9 (repeatable)",
+    )
     args = parser.parse_args(argv)
 
-    settings = Settings()  # production defaults, as the server has them
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "ALLIANCEGRAPH_"))}
     env["ALLIANCEGRAPH_ENV"] = "production"
+    env.update(item.split("=", 1) for item in args.set)
+    settings = Settings.from_env(env)  # as the server will have them
     if args.neo4j:
         from loaders.samples import load_all_samples
         from stores.neo4j import Neo4jStore
@@ -219,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     server = start_server(port, env)
     result: dict[str, Any] = {
+        "settings": args.set,
         "store": "neo4j" if args.neo4j else "memory",
         "started": datetime.now().isoformat(timespec="seconds"),
         "budget": settings.max_cost,
@@ -340,8 +349,8 @@ def report(r: dict[str, Any]) -> None:
     )
     if a.get("answered"):
         print(
-            f"  {ATTACKERS} attackers got {a['answered']['n']} answers, "
-            f"p50 {a['answered']['p50_ms']:.0f} ms"
+            f"  {ATTACKERS} attackers got {a['answered']['n']} answers ({a['refused']} of them "
+            f"errors), p50 {a['answered']['p50_ms']:.0f} ms"
         )
     print("| phase | n | p50 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|")

@@ -16,7 +16,7 @@ No other module reads `os.environ`. A missing or malformed value fails loudly he
 - ALLIANCEGRAPH_MAX_COST: the query cost budget, computed before execution (500000; the
   cost model is in `api/cost.py`).
 - ALLIANCEGRAPH_HEAVY_COST, _HEAVY_CONCURRENCY: queries costing more than this (1000) run
-  on a second event loop, at most this many at a time (2), so that they cannot hold up
+  on a second event loop, at most this many at a time (1), so that they cannot hold up
   cheap queries and health checks (`api/lane.py`).
 - ALLIANCEGRAPH_REQUEST_TIMEOUT: seconds a GraphQL request may run before it is cancelled
   and answered TIMEOUT (10).
@@ -59,7 +59,7 @@ class Settings:
     max_page_size: int = 100
     max_cost: int = 500_000
     heavy_cost: int = 1000
-    heavy_concurrency: int = 2
+    heavy_concurrency: int = 1
     request_timeout: float = 10.0
     max_body_bytes: int = 1 << 20
     max_document_bytes: int = 64 << 10
@@ -97,7 +97,7 @@ class Settings:
             max_page_size=int(_number(env, "ALLIANCEGRAPH_MAX_PAGE_SIZE", 100)),
             max_cost=int(_number(env, "ALLIANCEGRAPH_MAX_COST", 500_000)),
             heavy_cost=int(_number(env, "ALLIANCEGRAPH_HEAVY_COST", 1000)),
-            heavy_concurrency=int(_number(env, "ALLIANCEGRAPH_HEAVY_CONCURRENCY", 2)),
+            heavy_concurrency=int(_number(env, "ALLIANCEGRAPH_HEAVY_CONCURRENCY", 1)),
             request_timeout=_number(env, "ALLIANCEGRAPH_REQUEST_TIMEOUT", 10.0),
             max_body_bytes=int(_number(env, "ALLIANCEGRAPH_MAX_BODY_BYTES", 1 << 20)),
             max_document_bytes=int(_number(env, "ALLIANCEGRAPH_MAX_DOCUMENT_BYTES", 64 << 10)),
