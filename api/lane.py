@@ -22,18 +22,25 @@ from typing import TypeVar
 T = TypeVar("T")
 
 SWITCH_INTERVAL = 0.001
+_open = 0  # lanes open in this process; the first lowers the switch interval, the last restores
+_interval = sys.getswitchinterval()
+_lock = threading.Lock()
 
 
 class Lane:
     def __init__(self, concurrency: int) -> None:
         self.concurrency = concurrency
         self.loop = asyncio.new_event_loop()
-        self._previous_interval = sys.getswitchinterval()
         self._thread = threading.Thread(target=self._serve, name="alliancegraph-heavy",
                                         daemon=True)  # fmt: skip
         self._slots: asyncio.Semaphore | None = None
         self._thread.start()
-        sys.setswitchinterval(min(self._previous_interval, SWITCH_INTERVAL))
+        global _open, _interval
+        with _lock:
+            if _open == 0:
+                _interval = sys.getswitchinterval()
+                sys.setswitchinterval(min(_interval, SWITCH_INTERVAL))
+            _open += 1
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -56,4 +63,8 @@ class Lane:
         self._thread.join(timeout=10)
         if not self._thread.is_alive():
             self.loop.close()
-        sys.setswitchinterval(self._previous_interval)
+        global _open
+        with _lock:
+            _open -= 1
+            if _open == 0:
+                sys.setswitchinterval(_interval)
