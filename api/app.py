@@ -27,6 +27,7 @@ from api.auth import role_for
 from api.context import Context
 from api.edge import error_response, guarded
 from api.errors import coded
+from api.heavy_process import HeavyProcess, WorkerUnavailable
 from api.lane import Lane
 from api.schema import build_schema
 from api.static_page import planner_page
@@ -48,6 +49,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.holder = holder
         self.lane: Lane | None = None  # started by the app's lifespan
+        self.worker: HeavyProcess | None = None  # likewise, for a server from the environment
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def respond() -> Response:
@@ -60,10 +62,23 @@ class GraphQLApp(GraphQL[Context, None]):
                 code = "NOT_FOUND" if e.status_code == 404 else "INVALID_INPUT"
                 return error_response(e.status_code, code, e.reason, request_id)
 
-        # A costly query runs in the heavy lane from parsing to the encoded response, so
-        # that it cannot hold up the main loop; only the sending is left here.
-        lane = self.lane if self.lane is not None and self.heavy(scope) else None
-        response = await (lane.run(respond) if lane is not None else respond())
+        # A costly query goes to the heavy worker process, or else runs in the heavy lane
+        # from parsing to the encoded response: either way it cannot hold up the main
+        # loop, and only the sending is left here.
+        if not self.heavy(scope):
+            response = await respond()
+        elif self.worker is not None and self.worker.alive():
+            try:
+                status, headers, content = await self.worker.forward(
+                    scope.get("headers") or [], scope.get("alliancegraph.raw", b"")
+                )
+                response = Response(content, status_code=status)
+                response.headers.raw.extend(headers)
+            except WorkerUnavailable:
+                log.warning("the heavy worker is unavailable; running in the heavy lane")
+                response = await self.lane.run(respond) if self.lane else await respond()
+        else:
+            response = await self.lane.run(respond) if self.lane else await respond()
         await response(scope, receive, send)
 
     def heavy(self, scope: Scope) -> bool:
@@ -93,8 +108,14 @@ class GraphQLApp(GraphQL[Context, None]):
                        request_id=request.scope.get("alliancegraph.request_id", "-"))  # fmt: skip
 
 
-def create_app(settings: Settings, store: Store | None = None) -> Starlette:
-    """The app; pass `store` to serve one you manage (tests), else it is opened per lifespan."""
+def create_app(settings: Settings, store: Store | None = None, heavy_worker: bool = False
+               ) -> Starlette:  # fmt: skip
+    """The app; pass `store` to serve one you manage (tests), else it is opened per lifespan.
+
+    `heavy_worker` starts a worker process for costly queries (`api/heavy_process.py`); it
+    runs `heavy_worker_from_env`, so it is for apps whose settings come from the
+    environment, and never with a given store.
+    """
     holder: dict[str, Store] = {}
     graphql = GraphQLApp(settings, holder)
 
@@ -131,6 +152,8 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         graphql.lane = Lane(settings.heavy_concurrency)
+        if heavy_worker and store is None:
+            graphql.worker = HeavyProcess()
         try:
             if store is not None:
                 holder["store"] = store
@@ -147,6 +170,9 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         finally:
             graphql.lane.close()
             graphql.lane = None
+            if graphql.worker is not None:
+                await asyncio.to_thread(graphql.worker.stop)
+                graphql.worker = None
 
     routes = [
         # A bare function would be taken for a request-response endpoint; this is ASGI.
@@ -168,4 +194,11 @@ class _Asgi:
 
 def app_from_env() -> Starlette:
     """The factory `uvicorn --factory` and `alliancegraph serve --workers N` call."""
+    settings = Settings.from_env()
+    return create_app(settings, heavy_worker=settings.heavy_process)
+
+
+def heavy_worker_from_env() -> Starlette:
+    """The heavy worker's app (`python -m api.heavy_process` serves it): the same, from the
+    same environment, without a worker of its own."""
     return create_app(Settings.from_env())

@@ -151,6 +151,7 @@ async def guarded(
         try:
             body = await read_body(scope, receive, settings.max_body_bytes)
             scope["alliancegraph.body"] = check_json_body(body, settings)
+            scope["alliancegraph.raw"] = body
         except Refusal as r:
             await error_response(r.status, r.code, r.message, request_id)(scope, receive, send)
             return

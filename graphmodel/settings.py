@@ -18,6 +18,8 @@ No other module reads `os.environ`. A missing or malformed value fails loudly he
 - ALLIANCEGRAPH_HEAVY_COST, _HEAVY_CONCURRENCY: queries costing more than this (1000) run
   on a second event loop, at most this many at a time (1), so that they cannot hold up
   cheap queries and health checks (`api/lane.py`).
+- ALLIANCEGRAPH_HEAVY_PROCESS: `false` keeps those queries in the server's own process
+  instead of a worker process of their own (`api/heavy_process.py`; default true).
 - ALLIANCEGRAPH_REQUEST_TIMEOUT: seconds a GraphQL request may run before it is cancelled
   and answered TIMEOUT (10).
 - ALLIANCEGRAPH_MAX_BODY_BYTES, _MAX_DOCUMENT_BYTES: the largest request body (1048576)
@@ -60,6 +62,7 @@ class Settings:
     max_cost: int = 500_000
     heavy_cost: int = 1000
     heavy_concurrency: int = 1
+    heavy_process: bool = True
     request_timeout: float = 10.0
     max_body_bytes: int = 1 << 20
     max_document_bytes: int = 64 << 10
@@ -98,6 +101,7 @@ class Settings:
             max_cost=int(_number(env, "ALLIANCEGRAPH_MAX_COST", 500_000)),
             heavy_cost=int(_number(env, "ALLIANCEGRAPH_HEAVY_COST", 1000)),
             heavy_concurrency=int(_number(env, "ALLIANCEGRAPH_HEAVY_CONCURRENCY", 1)),
+            heavy_process=_flag(env, "ALLIANCEGRAPH_HEAVY_PROCESS", default=True),
             request_timeout=_number(env, "ALLIANCEGRAPH_REQUEST_TIMEOUT", 10.0),
             max_body_bytes=int(_number(env, "ALLIANCEGRAPH_MAX_BODY_BYTES", 1 << 20)),
             max_document_bytes=int(_number(env, "ALLIANCEGRAPH_MAX_DOCUMENT_BYTES", 64 << 10)),
@@ -106,9 +110,11 @@ class Settings:
         )
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     value = env.get(name, "").strip().lower()
-    if value in ("", "0", "false", "no"):
+    if value == "":
+        return default
+    if value in ("0", "false", "no"):
         return False
     if value in ("1", "true", "yes"):
         return True

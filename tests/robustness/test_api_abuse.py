@@ -7,10 +7,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import signal
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,12 +23,13 @@ from api.app import create_app
 from api.context import Context
 from api.cost import query_cost
 from api.schema import build_schema
-from bench.abuse import Client, aliased, allowed_candidates, worst_query
+from bench.abuse import Client, aliased, allowed_candidates, start_server, worst_query
 from graphmodel.settings import Settings
 from graphmodel.store import Store
 from stores.memory import MemoryStore
 from tests.api.conftest import Api, make_api
-from tests.robustness.conftest import SlowStore, served
+from tests.conftest import neo4j_settings
+from tests.robustness.conftest import SlowStore, free_port, served
 
 Q = "query($n: String) { institutions(filter: {name: $n}) { nodes { id } } }"
 # Nine rounds of store calls one after another (each level waits for the one above):
@@ -251,3 +255,45 @@ def test_healthz_answers_while_four_maximal_allowed_queries_run(store: Store) ->
             for t in threads:
                 t.join(timeout=120)
         assert statuses and set(statuses) <= {200, 503}, statuses
+
+
+def worker_cpu(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+
+
+@pytest.mark.parametrize("kind", ["memory", "neo4j"])
+def test_costly_queries_go_to_the_heavy_worker_and_survive_its_death(kind: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "ALLIANCEGRAPH_"))}
+    env["ALLIANCEGRAPH_ENV"] = "production"
+    if kind == "neo4j":
+        settings = neo4j_settings()
+        env |= {"NEO4J_URI": settings.neo4j_uri or "", "NEO4J_USER": settings.neo4j_user,
+                "NEO4J_PASSWORD": settings.neo4j_password}  # fmt: skip
+    port = free_port()
+    server = start_server(port, env)
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        [worker] = [int(c) for c in children]
+        costly = allowed_candidates(Settings())["pages"]
+        client = Client(port)
+        give_up = time.monotonic() + 60
+        while not Path(f"/proc/{worker}").exists() or worker_cpu(worker) == 0:
+            assert time.monotonic() < give_up
+            time.sleep(0.2)
+        time.sleep(2.0)  # let it load its store
+        before = worker_cpu(worker)
+        for _ in range(3):
+            status, body = client.graphql(costly)
+            assert status == 200 and not body.get("errors") and len(body["data"]) == 20
+        assert worker_cpu(worker) > before, "the worker did not do the costly work"
+        os.kill(worker, signal.SIGKILL)
+        time.sleep(0.5)
+        status, body = client.graphql(costly)  # the heavy lane takes over
+        assert status == 200 and not body.get("errors") and len(body["data"]) == 20
+        status, body = client.graphql('{ institution(id: "wuxi-second-people") { name } }')
+        assert body == {"data": {"institution": {"name": "无锡市第二人民医院"}}}
+        client.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
