@@ -40,8 +40,12 @@ def web_queries() -> dict[str, str]:
     for path in sorted((ROOT / "web" / "src").rglob("*.ts")):
         source = path.read_text(encoding="utf-8")
         consts = dict(re.findall(r'^const ([A-Z_]+) = "([^"]*)";', source, re.M))
+
+        def fill(m: re.Match[str], consts: dict[str, str] = consts) -> str:
+            return consts[m.group(1)]
+
         for name, body in re.findall(r"^const ([A-Z_]+) = `(.*?)`;", source, re.M | re.S):
-            consts[name] = re.sub(r"\$\{([A-Z_]+)\}", lambda m: consts[m.group(1)], body)
+            consts[name] = re.sub(r"\$\{([A-Z_]+)\}", fill, body)
             if re.match(r"\s*(query|mutation)\b", consts[name]):
                 found[f"{path.relative_to(ROOT)}:{name}"] = consts[name]
     return found
@@ -60,9 +64,11 @@ def api_test_queries() -> dict[str, str]:
     for path in sorted((ROOT / "tests" / "api").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if "{" in node.value and valid(node.value) is not None:
-                    found[f"{path.name}:{node.lineno}"] = node.value
+            if not isinstance(node, ast.Constant):
+                continue
+            text = node.value
+            if isinstance(text, str) and "{" in text and valid(text) is not None:
+                found[f"{path.name}:{node.lineno}"] = text
     return found
 
 
