@@ -147,7 +147,10 @@ def create_app(settings: Settings, store: Store | None = None, heavy_worker: boo
             await asyncio.to_thread(holder["store"].ping)
         except AllianceGraphError as exc:
             return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
-        return JSONResponse({"status": "ready", "store": holder["store"].kind})
+        body = {"status": "ready", "store": holder["store"].kind}
+        if graphql.worker is not None:  # costly queries run in the lane until it is up
+            body["heavyWorker"] = "ready" if await graphql.worker.ready() else "starting"
+        return JSONResponse(body)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

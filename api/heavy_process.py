@@ -50,9 +50,18 @@ class HeavyProcess:
     def alive(self) -> bool:
         return self.process.poll() is None and self.socket.exists()
 
-    async def forward(self, headers: list[tuple[bytes, bytes]], body: bytes
+    async def ready(self) -> bool:
+        try:
+            status, _, _ = await self.forward([], b"", method=b"GET", path=b"/readyz")
+        except WorkerUnavailable:
+            return False
+        return status == 200
+
+    async def forward(self, headers: list[tuple[bytes, bytes]], body: bytes,
+                      method: bytes = b"POST", path: bytes = b"/graphql",
                       ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:  # fmt: skip
-        """POST the request to the worker's /graphql; its status, headers and body."""
+        """Send the request to the worker (by default a POST to /graphql); its status,
+        headers and body."""
         if not self.alive():
             raise WorkerUnavailable
         try:
@@ -60,14 +69,14 @@ class HeavyProcess:
         except OSError as exc:
             raise WorkerUnavailable from exc
         try:
-            lines = [b"POST /graphql HTTP/1.1", b"host: heavy", b"connection: close",
-                     b"content-length: %d" % len(body)]  # fmt: skip
+            lines = [method + b" " + path + b" HTTP/1.1", b"host: heavy",
+                     b"connection: close", b"content-length: %d" % len(body)]  # fmt: skip
             lines += [k + b": " + v for k, v in headers if k in FORWARDED]
             writer.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
             await writer.drain()
             head = await reader.readuntil(b"\r\n\r\n")
             answer = await reader.read()
-        except (OSError, asyncio.IncompleteReadError) as exc:
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
             raise WorkerUnavailable from exc
         finally:
             writer.close()

@@ -6,17 +6,22 @@ One command, loopback only, bounded in count and time:
     .venv/bin/python -m bench.abuse            # embedded store (bundled samples)
     .venv/bin/python -m bench.abuse --neo4j    # Neo4j at TEST_NEO4J_URI (loads the samples)
 
-It starts `uvicorn` (one worker, production settings) on a free port of 127.0.0.1, then:
+It starts the server as `alliancegraph serve` does (`uvicorn api.app:app_from_env`, one
+worker, production settings, so with its heavy worker process) on a free port of
+127.0.0.1, then:
 
 1. times the refusal of the review's worst query (twenty aliases of a five-level fan-out);
 2. picks the attack: of the candidates below, each scaled to just under the cost budget,
    the one the server takes longest to answer;
-3. baseline: `--runs` normal queries, one at a time, nothing else running (p50, p99);
-4. under attack: four clients send the attack back to back while the same normal queries
-   are timed again, and `/healthz` is timed every 0.2 s;
-5. prints a table with the ratio of the p99s and the load average seen, and writes
-   bench/results/abuse-<timestamp>.json.
+3. in `--rounds` alternations (so both phases see the same background load): a baseline
+   block of normal queries, one at a time, nothing else running; then an attack block,
+   the same normal queries timed while four attacker processes send the attack back to
+   back and `/healthz` is timed every 0.2 s;
+4. prints the p50/p99 of each phase, their ratio, /healthz latency and the load average
+   (before, and the highest seen during the attacks), and writes
+   bench/results/abuse-<timestamp>.json. It exits 1 if the p99 ratio is over 3.
 
+`--set NAME=VALUE` passes a server setting (e.g. ALLIANCEGRAPH_HEAVY_PROCESS=false).
 The query builders are shared with tests/robustness.
 """
 
@@ -158,10 +163,13 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
                 pass
             probe = Client(port, 5)
             try:
-                if probe.request("GET", "/readyz")[0] == 200:
-                    return server
+                status, body = probe.request("GET", "/readyz")
             finally:
                 probe.close()
+            # Ready, and so is the heavy worker (costly queries run in-process till then).
+            if status == 200 and json.loads(body).get("heavyWorker", "ready") == "ready":
+                return server
+            time.sleep(0.2)
         except OSError:
             time.sleep(0.2)
     server.kill()
