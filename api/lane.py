@@ -17,11 +17,16 @@ import asyncio
 import sys
 import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
 
 SWITCH_INTERVAL = 0.001
+# Costly queries' store calls, at most this many at once (asyncio.to_thread in the lane):
+# a costly query of twenty aliases would otherwise keep six Neo4j queries running at once
+# against the database that cheap queries need too.
+STORE_THREADS = 2
 _open = 0  # lanes open in this process; the first lowers the switch interval, the last restores
 _interval = sys.getswitchinterval()
 _lock = threading.Lock()
@@ -31,6 +36,9 @@ class Lane:
     def __init__(self, concurrency: int) -> None:
         self.concurrency = concurrency
         self.loop = asyncio.new_event_loop()
+        self.loop.set_default_executor(
+            ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="alliancegraph-heavy")
+        )
         self._thread = threading.Thread(target=self._serve, name="alliancegraph-heavy",
                                         daemon=True)  # fmt: skip
         self._slots: asyncio.Semaphore | None = None
