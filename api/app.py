@@ -112,9 +112,9 @@ def create_app(settings: Settings, store: Store | None = None, heavy_worker: boo
                ) -> Starlette:  # fmt: skip
     """The app; pass `store` to serve one you manage (tests), else it is opened per lifespan.
 
-    `heavy_worker` starts a worker process for costly queries (`api/heavy_process.py`); it
-    runs `heavy_worker_from_env`, so it is for apps whose settings come from the
-    environment, and never with a given store.
+    `heavy_worker` starts a worker process for costly queries (`api/heavy_process.py`)
+    with these settings and the store they name; so never with a given store, which
+    another process cannot have.
     """
     holder: dict[str, Store] = {}
     graphql = GraphQLApp(settings, holder)
@@ -156,7 +156,7 @@ def create_app(settings: Settings, store: Store | None = None, heavy_worker: boo
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         graphql.lane = Lane(settings.heavy_concurrency)
         if heavy_worker and store is None:
-            graphql.worker = HeavyProcess()
+            graphql.worker = HeavyProcess(settings)
         try:
             if store is not None:
                 holder["store"] = store
@@ -199,9 +199,3 @@ def app_from_env() -> Starlette:
     """The factory `uvicorn --factory` and `alliancegraph serve --workers N` call."""
     settings = Settings.from_env()
     return create_app(settings, heavy_worker=settings.heavy_process)
-
-
-def heavy_worker_from_env() -> Starlette:
-    """The heavy worker's app (`python -m api.heavy_process` serves it): the same, from the
-    same environment, without a worker of its own."""
-    return create_app(Settings.from_env())

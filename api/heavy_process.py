@@ -2,10 +2,11 @@
 
 The heavy lane (`api/lane.py`) keeps costly queries off the main event loop, but a thread
 still shares the GIL and the cyclic GC with it: under four attackers a 3 ms query took
-~13 ms (p50) and ~56 ms (p99). So the server that `alliancegraph serve` (or
-`app_from_env`) runs starts one more uvicorn, the same app over the same settings and its
-own store, on a Unix socket, and forwards each costly request to it as it came
-(body, token, request id). Cheap queries, /healthz and /readyz never go there.
+~13 ms (p50) and ~56 ms (p99). So a server made with `create_app(settings,
+heavy_worker=True)` (as `app_from_env` does) starts one more process, the same app with
+the same settings (sent down its stdin) and its own store, serving a Unix socket, and
+forwards each costly request to it as it came (body, token, request id). Cheap queries,
+/healthz and /readyz never go there.
 
 If the worker is not up yet, or has died, a costly query runs in the heavy lane instead.
 Cancelling the forwarding (timeout, client gone) closes the connection to the worker,
@@ -21,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -28,6 +30,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from graphmodel.settings import Settings
 
 log = logging.getLogger("alliancegraph.api")
 
@@ -39,12 +43,16 @@ class WorkerUnavailable(Exception):
 
 
 class HeavyProcess:
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="alliancegraph-heavy-"))
         self.socket = self.folder / "heavy.sock"
-        # The same app, its settings from the same (inherited) environment.
         command = [sys.executable, "-m", "api.heavy_process", str(os.getpid()), str(self.socket)]
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE)
+        assert self.process.stdin is not None
+        # The settings go down a pipe: they may hold tokens, and they need not come from
+        # the environment (`serve --dev` changes them).
+        self.process.stdin.write(pickle.dumps(settings))
+        self.process.stdin.close()
         log.info("heavy worker started (pid %s) on %s", self.process.pid, self.socket)
 
     def alive(self) -> bool:
@@ -100,10 +108,16 @@ class HeavyProcess:
 
 
 def serve_worker(parent: int, socket: str) -> None:
-    """The worker's main: at a lower CPU priority (nice +10, so that when the cores are
-    short the server's cheap requests go first), gone as soon as its parent is, however
-    the parent went (even SIGKILL)."""
+    """The worker's main: the parent's settings from stdin, at a lower CPU priority (nice
+    +10, so that when the cores are short the server's cheap requests go first), gone as
+    soon as its parent is, however the parent went (even SIGKILL)."""
     import uvicorn
+
+    from api.app import create_app
+
+    settings = pickle.loads(sys.stdin.buffer.read())
+    if not isinstance(settings, Settings):
+        raise SystemExit("api.heavy_process: expected the server's settings on stdin")
 
     def orphaned() -> None:
         while os.getppid() == parent:
@@ -113,7 +127,7 @@ def serve_worker(parent: int, socket: str) -> None:
     threading.Thread(target=orphaned, name="alliancegraph-orphan-guard", daemon=True).start()
     with contextlib.suppress(OSError):
         os.nice(10)
-    uvicorn.run("api.app:heavy_worker_from_env", factory=True, uds=socket, log_level="warning")
+    uvicorn.run(create_app(settings), uds=socket, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -297,3 +297,17 @@ def test_costly_queries_go_to_the_heavy_worker_and_survive_its_death(kind: str) 
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_heavy_worker_has_the_servers_settings_not_the_environments() -> None:
+    settings = Settings(production=False)  # as `serve --dev` makes them; the env says nothing
+    typo = aliased(20, "institutions(first: 100) { nodes { id nmae } }")
+    with served(create_app(settings, heavy_worker=True)) as port:
+        client = Client(port)
+        give_up = time.monotonic() + 60
+        while json.loads(client.request("GET", "/readyz")[1]).get("heavyWorker") != "ready":
+            assert time.monotonic() < give_up, "the heavy worker did not start"
+            time.sleep(0.2)
+        _, body = client.graphql(typo)  # costly, so answered by the worker
+        client.close()
+    assert any("Did you mean" in e["message"] for e in body["errors"]), body
