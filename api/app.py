@@ -113,8 +113,8 @@ def create_app(settings: Settings, store: Store | None = None, heavy_worker: boo
     """The app; pass `store` to serve one you manage (tests), else it is opened per lifespan.
 
     `heavy_worker` starts a worker process for costly queries (`api/heavy_process.py`)
-    with these settings and the store they name; so never with a given store, which
-    another process cannot have.
+    with these settings; it opens the store they name, so pass it with a `store` only if
+    that is the same store (what `serve` opens without --sample or --data).
     """
     holder: dict[str, Store] = {}
     graphql = GraphQLApp(settings, holder)
@@ -155,7 +155,7 @@ def create_app(settings: Settings, store: Store | None = None, heavy_worker: boo
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         graphql.lane = Lane(settings.heavy_concurrency)
-        if heavy_worker and store is None:
+        if heavy_worker:
             graphql.worker = HeavyProcess(settings)
         try:
             if store is not None:

@@ -10,8 +10,9 @@ forwards each costly request to it as it came (body, token, request id). Cheap q
 
 If the worker is not up yet, or has died, a costly query runs in the heavy lane instead.
 Cancelling the forwarding (timeout, client gone) closes the connection to the worker,
-whose own edge then cancels the work. An app given a store object (tests) has no worker:
-a store cannot be handed to another process. With the embedded store the worker loads its
+whose own edge then cancels the work. A store object cannot be handed to another process:
+the worker opens the store the settings name, so an app serving another (tests, `serve
+--sample`) must not have a worker. With the embedded store the worker loads its
 own copy of the data: twice the memory (ALLIANCEGRAPH_HEAVY_PROCESS=false turns the
 worker off).
 """
