@@ -179,7 +179,8 @@ def create_app(settings: Settings, store: Store | None = None, heavy_worker: boo
 
     routes = [
         # A bare function would be taken for a request-response endpoint; this is ASGI.
-        Route("/graphql", _Asgi(graphql_endpoint), methods=["GET", "POST"]),
+        # Every method: strawberry refuses the others itself, in JSON like every refusal.
+        Route("/graphql", _Asgi(graphql_endpoint)),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         planner_page(),  # the planner's page at `/`, last: it must not shadow the API

@@ -125,6 +125,7 @@ def test_malformed_bodies_are_json_400s(store: Store, no_errors_logged: None) ->
             assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
         assert_refused(raw(api, b'{"query": "{ __typename }"}', "text/plain"), 400,
                        "INVALID_INPUT")  # fmt: skip
+        assert_refused(api.client.put("/graphql", content=b"{}"), 405, "INVALID_INPUT")
 
 
 def test_lone_surrogates_are_refused(store: Store, no_errors_logged: None) -> None:
