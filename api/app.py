@@ -69,8 +69,11 @@ class GraphQLApp(GraphQL[Context, None]):
             response = await respond()
         elif self.worker is not None and self.worker.alive():
             try:
+                # The worker's answer and log carry this request's id.
+                request_id = str(scope.get("alliancegraph.request_id", "-")).encode()
+                sent = [(k, v) for k, v in scope.get("headers") or [] if k != b"x-request-id"]
                 status, headers, content = await self.worker.forward(
-                    scope.get("headers") or [], scope.get("alliancegraph.raw", b"")
+                    [*sent, (b"x-request-id", request_id)], scope.get("alliancegraph.raw", b"")
                 )
                 response = Response(content, status_code=status)
                 response.headers.raw.extend(headers)

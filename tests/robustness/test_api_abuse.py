@@ -312,3 +312,5 @@ def test_the_heavy_worker_has_the_servers_settings_not_the_environments() -> Non
         _, body = client.graphql(typo)  # costly, so answered by the worker
         client.close()
     assert any("Did you mean" in e["message"] for e in body["errors"]), body
+    ids = {e["extensions"]["requestId"] for e in body["errors"]}
+    assert len(ids) == 1 and "-" not in ids
