@@ -34,6 +34,7 @@ from api.static_page import planner_page
 from graphmodel.errors import AllianceGraphError
 from graphmodel.settings import Settings
 from graphmodel.store import Store
+from stores.neo4j import Neo4jStore
 
 log = logging.getLogger("alliancegraph.api")
 
@@ -111,14 +112,21 @@ class GraphQLApp(GraphQL[Context, None]):
                        request_id=request.scope.get("alliancegraph.request_id", "-"))  # fmt: skip
 
 
-def create_app(settings: Settings, store: Store | None = None, heavy_worker: bool = False
-               ) -> Starlette:  # fmt: skip
+def create_app(settings: Settings, store: Store | None = None,
+               heavy_worker: bool | None = None) -> Starlette:  # fmt: skip
     """The app; pass `store` to serve one you manage (tests), else it is opened per lifespan.
 
     `heavy_worker` starts a worker process for costly queries (`api/heavy_process.py`)
     with these settings; it opens the store they name, so pass it with a `store` only if
-    that is the same store (what `serve` opens without --sample or --data).
+    that is the same store (what `serve` opens without --sample or --data). Left out, it
+    is on (with `heavy_process`) when `store` is the Neo4j database the settings name,
+    which the worker reaches just as well, and off otherwise.
     """
+    if heavy_worker is None:
+        heavy_worker = (settings.heavy_process and isinstance(store, Neo4jStore)
+                        and settings.neo4j_uri is not None
+                        and store.settings.neo4j_uri == settings.neo4j_uri
+                        and store.settings.neo4j_database == settings.neo4j_database)  # fmt: skip
     holder: dict[str, Store] = {}
     graphql = GraphQLApp(settings, holder)
 

@@ -27,6 +27,7 @@ from bench.abuse import Client, aliased, allowed_candidates, start_server, worst
 from graphmodel.settings import Settings
 from graphmodel.store import Store
 from stores.memory import MemoryStore
+from stores.neo4j import Neo4jStore
 from tests.api.conftest import Api, make_api
 from tests.conftest import neo4j_settings
 from tests.robustness.conftest import SlowStore, free_port, served
@@ -314,3 +315,17 @@ def test_the_heavy_worker_has_the_servers_settings_not_the_environments() -> Non
     assert any("Did you mean" in e["message"] for e in body["errors"]), body
     ids = {e["extensions"]["requestId"] for e in body["errors"]}
     assert len(ids) == 1 and "-" not in ids
+
+
+def test_serving_the_neo4j_the_settings_name_starts_the_heavy_worker() -> None:
+    settings = neo4j_settings()
+    store = Neo4jStore(settings)
+    try:
+        for config, worker in [(settings, True), (Settings(), False)]:
+            with served(create_app(config, store)) as port:
+                client = Client(port)
+                status, body = client.request("GET", "/readyz")
+                client.close()
+            assert status == 200 and ("heavyWorker" in json.loads(body)) is worker
+    finally:
+        store.close()
