@@ -415,7 +415,11 @@ def serve(obj: Context, host: str, port: int, workers: int, dev: bool) -> None:
             + (" (GraphiQL on)" if settings.graphiql_enabled else ""),
             err=True,
         )
-        uvicorn.run(create_app(settings, store), host=host, port=port, log_level="info")
+        # Costly queries run in a worker process that opens the same default store; with
+        # --sample/--data the worker could not open the same data, so it stays off.
+        heavy = settings.heavy_process and not (obj.samples or obj.data)
+        app = create_app(settings, store, heavy_worker=heavy)
+        uvicorn.run(app, host=host, port=port, log_level="info")
         return
     if obj.samples or obj.data:
         raise click.UsageError("--workers > 1 serves the default store; drop --sample/--data")

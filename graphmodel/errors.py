@@ -7,7 +7,8 @@ AllianceGraphError
 ├── InvalidInputError        bad data or arguments; carries every problem found
 ├── ForbiddenError           a caller without the role an operation needs
 ├── ReadOnlyStoreError       a write against the embedded (read-only) store
-└── UnavailableError         the database cannot be reached
+├── UnavailableError         the database cannot be reached
+└── DeadlineError            a request ran past its time and was stopped between steps
 ```
 
 Each error carries a message that says what was expected, and where it helps a suggestion.
@@ -117,3 +118,9 @@ class ReadOnlyStoreError(AllianceGraphError):
 
 class UnavailableError(AllianceGraphError):
     code = "UNAVAILABLE"
+
+
+class DeadlineError(AllianceGraphError):
+    """The request's time ran out (or its client went away); no further store call starts."""
+
+    code = "TIMEOUT"

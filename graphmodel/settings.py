@@ -13,6 +13,20 @@ No other module reads `os.environ`. A missing or malformed value fails loudly he
 - ALLIANCEGRAPH_GRAPHIQL, ALLIANCEGRAPH_INTROSPECTION: `true` enables them in production.
 - ALLIANCEGRAPH_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_PAGE_SIZE: abuse limits
   (12, 20, 4000, 100).
+- ALLIANCEGRAPH_MAX_COST: the query cost budget, computed before execution (500000; the
+  cost model is in `api/cost.py`).
+- ALLIANCEGRAPH_HEAVY_COST, _HEAVY_CONCURRENCY: queries costing more than this (1000) run
+  on a second event loop, at most this many at a time (1), so that they cannot hold up
+  cheap queries and health checks (`api/lane.py`).
+- ALLIANCEGRAPH_HEAVY_PROCESS: `false` keeps those queries in the server's own process
+  instead of a worker process of their own (`api/heavy_process.py`; default true).
+- ALLIANCEGRAPH_REQUEST_TIMEOUT: seconds a GraphQL request may run before it is cancelled
+  and answered TIMEOUT (10).
+- ALLIANCEGRAPH_MAX_BODY_BYTES, _MAX_DOCUMENT_BYTES: the largest request body (1048576)
+  and GraphQL document (65536) accepted; larger ones get HTTP 413.
+- ALLIANCEGRAPH_MAX_JSON_DEPTH: the deepest nesting of the JSON body (32).
+- ALLIANCEGRAPH_CACHE_BYTES: document text each of the parser and validation caches may
+  hold (4194304), besides at most 1024 entries.
 """
 
 from __future__ import annotations
@@ -45,6 +59,15 @@ class Settings:
     max_aliases: int = 20
     max_tokens: int = 4000
     max_page_size: int = 100
+    max_cost: int = 500_000
+    heavy_cost: int = 1000
+    heavy_concurrency: int = 1
+    heavy_process: bool = True
+    request_timeout: float = 10.0
+    max_body_bytes: int = 1 << 20
+    max_document_bytes: int = 64 << 10
+    max_json_depth: int = 32
+    cache_bytes: int = 4 << 20
 
     @property
     def graphiql_enabled(self) -> bool:
@@ -75,12 +98,23 @@ class Settings:
             max_aliases=int(_number(env, "ALLIANCEGRAPH_MAX_ALIASES", 20)),
             max_tokens=int(_number(env, "ALLIANCEGRAPH_MAX_TOKENS", 4000)),
             max_page_size=int(_number(env, "ALLIANCEGRAPH_MAX_PAGE_SIZE", 100)),
+            max_cost=int(_number(env, "ALLIANCEGRAPH_MAX_COST", 500_000)),
+            heavy_cost=int(_number(env, "ALLIANCEGRAPH_HEAVY_COST", 1000)),
+            heavy_concurrency=int(_number(env, "ALLIANCEGRAPH_HEAVY_CONCURRENCY", 1)),
+            heavy_process=_flag(env, "ALLIANCEGRAPH_HEAVY_PROCESS", default=True),
+            request_timeout=_number(env, "ALLIANCEGRAPH_REQUEST_TIMEOUT", 10.0),
+            max_body_bytes=int(_number(env, "ALLIANCEGRAPH_MAX_BODY_BYTES", 1 << 20)),
+            max_document_bytes=int(_number(env, "ALLIANCEGRAPH_MAX_DOCUMENT_BYTES", 64 << 10)),
+            max_json_depth=int(_number(env, "ALLIANCEGRAPH_MAX_JSON_DEPTH", 32)),
+            cache_bytes=int(_number(env, "ALLIANCEGRAPH_CACHE_BYTES", 4 << 20)),
         )
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     value = env.get(name, "").strip().lower()
-    if value in ("", "0", "false", "no"):
+    if value == "":
+        return default
+    if value in ("0", "false", "no"):
         return False
     if value in ("1", "true", "yes"):
         return True

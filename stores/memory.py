@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from graphmodel import deadline
 from graphmodel.dataset import Dataset
 from graphmodel.division import Boundary
 from graphmodel.enums import Label, Rel
@@ -176,6 +177,9 @@ class MemoryStore:
         self.graph = build(dataset)
 
     def run(self, query: NamedQuery, /, **args: Any) -> Any:
+        # A pure-Python walk cannot be interrupted midway: the deadline is checked before
+        # it starts, and the API's cost limit bounds how much one request can ask for.
+        deadline.check()
         return query.on_networkx(self.graph, **args)
 
     def stats(self) -> dict[str, int]:

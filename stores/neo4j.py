@@ -17,6 +17,7 @@ import neo4j.graph
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import (
     AuthError,
+    ClientError,
     ConstraintError,
     CypherTypeError,
     DriverError,
@@ -25,9 +26,10 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from graphmodel import deadline
 from graphmodel.dataset import Dataset
 from graphmodel.enums import Label, Rel
-from graphmodel.errors import InvalidInputError, UnavailableError
+from graphmodel.errors import DeadlineError, InvalidInputError, UnavailableError
 from graphmodel.settings import Settings
 from graphmodel.store import LoadReport, NamedQuery
 from loaders import neo4j_writer
@@ -69,10 +71,20 @@ def translated() -> Iterator[None]:
             file="<neo4j>",
             consequence="nothing was written",
         ) from exc
+    except ClientError as exc:
+        if "TransactionTimedOut" in (exc.code or ""):
+            # The transaction timeout we passed (the request's time left) ran out.
+            raise DeadlineError(f"Neo4j stopped the query at the deadline: {exc.message}") from exc
+        raise
 
 
 class Neo4jReader:
-    """Runs read-only Cypher, one round trip per call, routed to readers; counts the trips."""
+    """Runs read-only Cypher, one round trip per call, routed to readers; counts the trips.
+
+    Inside a request (`graphmodel.deadline`), each round trip first checks the deadline and
+    hands Neo4j the time left as the transaction timeout, so a named query of several round
+    trips stops between them, and a long one is stopped by the server itself.
+    """
 
     def __init__(self, driver: neo4j.Driver, database: str) -> None:
         self.driver = driver
@@ -81,9 +93,15 @@ class Neo4jReader:
 
     def rows(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
         self.round_trips += 1
+        limit = deadline.current()
+        query: LiteralString | neo4j.Query = cypher
+        if limit is not None:
+            limit.check()
+            # At least a millisecond: a zero timeout would mean "the server's default".
+            query = neo4j.Query(cypher, timeout=max(limit.remaining(), 0.001))
         with translated():
             records, _, _ = self.driver.execute_query(
-                cypher, params, routing_=RoutingControl.READ, database_=self.database
+                query, params, routing_=RoutingControl.READ, database_=self.database
             )
         return [{k: plain(v) for k, v in r.items()} for r in records]  # type: ignore[no-untyped-call]
 

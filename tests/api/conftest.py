@@ -41,7 +41,9 @@ class Api:
 
 
 def make_api(store: Store, **settings: Any) -> Iterator[Api]:
-    base = Settings(tokens=TOKENS, production=True)
+    # A generous request timeout: a loaded test machine must not turn slowness into
+    # TIMEOUT here; tests/robustness tests the timeout itself.
+    base = Settings(tokens=TOKENS, production=True, request_timeout=120)
     config = Settings(**{**base.__dict__, **settings})
     with TestClient(create_app(config, store)) as client:
         yield Api(client, store)
