@@ -156,7 +156,7 @@ class Server:
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:  # running, or starting
             self.process.terminate()
             try:
                 self.process.wait(timeout=60)
@@ -174,11 +174,11 @@ def own_neo4j(tmp_path: Path) -> Iterator[Server]:
     assert JAR.exists(), "scripts/neo4j.sh builds the launcher before the suite runs"
     (tmp_path / "data").mkdir()
     server = Server(tmp_path / "data")
-    server.start()
     try:
+        server.start()
         yield server
     finally:
-        server.stop()
+        server.stop()  # also when it never came up, so no server is left behind
 
 
 @pytest.fixture(scope="module")
