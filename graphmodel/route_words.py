@@ -7,9 +7,10 @@ route explains has its Chinese name here, and the modality of a clause keeps its
 
 from __future__ import annotations
 
+from graphmodel.checks import LEVEL_ZH
 from graphmodel.enums import Modality
 
-LEVEL_ZH = {"tertiary": "三级", "secondary": "二级", "primary": "一级", "unrated": "未定级"}
+__all__ = ["LEVEL_ZH"]  # one table of level names, shared with the validators' messages
 
 FLAG_ZH = {
     "emergency": "急危重症需抢救",
