@@ -41,6 +41,8 @@ class ByteLRU(Generic[V]):
         self.max_bytes = max_bytes
         self.items: OrderedDict[str, V] = OrderedDict()
         self.bytes = 0
+        self.hits = 0  # counted, so that a cache that never hits shows (a bench, a test)
+        self.misses = 0
 
     def __len__(self) -> int:
         return len(self.items)
@@ -49,6 +51,9 @@ class ByteLRU(Generic[V]):
         value = self.items.get(key)
         if value is not None:
             self.items.move_to_end(key)
+            self.hits += 1
+        else:
+            self.misses += 1
         return value
 
     def put(self, key: str, value: V) -> None:

@@ -189,6 +189,24 @@ def test_caches_are_bounded_by_bytes() -> None:
         assert len(cache) < 40
 
 
+def test_the_second_identical_request_is_parsed_and_validated_from_the_cache() -> None:
+    """Rules built once per schema: a repeated document never runs validation again."""
+    settings = Settings()
+    schema = build_schema(settings)
+    context = Context(store=MemoryStore.__new__(MemoryStore), settings=settings, role=None,
+                      request_id="t")  # fmt: skip
+    q = "{ __typename }"
+
+    async def twice() -> None:
+        for _ in range(2):
+            assert not (await schema.execute(q, context_value=context)).errors
+
+    asyncio.run(twice())
+    validations = schema.caches.validations
+    assert (validations.misses, validations.hits) == (1, 1)
+    assert schema.caches.documents.hits >= 1
+
+
 def test_a_request_past_its_timeout_is_answered_and_its_work_stops(store: Store) -> None:
     slow = SlowStore(store, delay=0.5)
     for api in make_api(slow, request_timeout=0.8, max_cost=10**12):
