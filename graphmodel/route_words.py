@@ -8,7 +8,6 @@ route explains has its Chinese name here, and the modality of a clause keeps its
 from __future__ import annotations
 
 from graphmodel.checks import LEVEL_ZH
-from graphmodel.enums import Modality
 
 __all__ = ["LEVEL_ZH"]  # one table of level names, shared with the validators' messages
 
@@ -62,10 +61,6 @@ ROLE_CONDITION_ZH = {
     "after_review": "通过等级评审之后",
     "for_condition": "仅限特定病种",
 }
-
-# How each modality reads in a sentence: the clause's own strength.
-MODALITY_ZH = {Modality.MUST: "必须", Modality.MAY: "可", Modality.PREFER: "优先"}
-MODALITY_EN = {Modality.MUST: "must", Modality.MAY: "may", Modality.PREFER: "preferably"}
 
 
 def flags_zh(flags: list[str]) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from graphmodel.alliance import Alliance
+from graphmodel.consequences import consequences_of
 from graphmodel.counterpart import Pairing
 from graphmodel.enums import Direction, Level, Modality, ReferralRole, RuleKind, Severity
 from graphmodel.errors import InvalidInputError
@@ -263,8 +264,6 @@ def check_request(ctx: RouteContext, req: RouteRequest) -> None:
 
 def decide(ctx: RouteContext, req: RouteRequest) -> Route:
     """Decide the route; see the module docstring for the order and strength of the rules."""
-    from graphmodel.consequences import consequences_of
-
     check_request(ctx, req)
     rules = ctx.policy.rules if ctx.policy else ()
     refusal = _first_contact_refusal(ctx, req)
@@ -595,34 +594,35 @@ def _down(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Dra
             f"{cites} names for a down-referral "
             f"({', '.join(PHASE_EN[p] for p in phases)}).",
         )  # fmt: skip
-    admitted: list[tuple[Institution, RuleRef]] = []
-    for r in matched:
-        levels = _down_levels(ctx, r)
-        admitted += [(c.institution, RuleRef.of(r)) for c in ctx.lower
-                     if c.institution.level.value in levels]  # fmt: skip
+    levels_of = {r.id: _down_levels(ctx, r) for r in matched}
+    admitted = [
+        (c.institution, RuleRef.of(r)) for r in matched for c in ctx.lower
+        if c.institution.level.value in levels_of[r.id]
+    ]  # fmt: skip
     admitted_ids = {i.id for i, _ in admitted}
+    # Where a clause prefers the counterparts (000 §二(四)3), those at an admitted level
+    # come first and the rest stay admissible; otherwise every admitted one is a first choice.
     first = [i for i in counterparts if i.id in admitted_ids] if counterpart_ref else []
-    rule = RuleRef.of(matched[0])
-    if first and counterpart_ref:
+    prefer = counterpart_ref if first else None
+    if prefer:
         admitted = [(i, r) for i, r in admitted if i.id not in {f.id for f in first}]
     else:
         first, admitted = [i for i, _ in admitted], []
-    levels = tuple(sorted({v for r in matched for v in _down_levels(ctx, r)}, key=_level_rank))
+    rule = RuleRef.of(matched[0])
+    levels = tuple(sorted({v for lv in levels_of.values() for v in lv}, key=_level_rank))
     cites = "；".join(sorted({r.source for r in matched}))
     who = "、".join(i.name for i in first) or "（数据中无该级别的机构）"
     head_zh = f"{phase_zh}患者" if phase_zh else "康复期、病情稳定的患者"
     return _Draft(
-        "down", counterpart_ref if first and counterpart_ref else rule, first,
+        "down", prefer or rule, first,
         f"{head_zh}依据 {cites} {'应' if rule.modality == 'must' else '可'}转至辖区内的"
         f"{levels_zh(levels)}医疗机构：{who}"
-        + (f"（医联体对接单位优先，{counterpart_ref.source}）。" if counterpart_ref and
-           first else "。"),
+        + (f"（医联体对接单位优先，{prefer.source}）。" if prefer else "。"),
         f"Under {cites} the patient {'is to' if rule.modality == 'must' else 'may'} go down "
         f"to a {' or '.join(levels)} institution of the referring institution's jurisdiction "
         f"({len(first) + len(admitted)} found)"
-        + (f"; the alliance counterparts come first ({counterpart_ref.source})." if
-           counterpart_ref and first else "."),
-        levels=levels if not (counterpart_ref and first) else (),
+        + (f"; the alliance counterparts come first ({prefer.source})." if prefer else "."),
+        levels=() if prefer else levels,
         also=admitted,
     )  # fmt: skip
 
