@@ -40,6 +40,7 @@ CALL (home) {
 CALL (ancestry) {
   OPTIONAL MATCH (pol:Policy)-[:APPLIES_TO]->(reg:Division)
   WHERE reg.id IN ancestry AND coalesce(pol.valid_from, date('0001-01-01')) <= $on
+    AND coalesce(pol.valid_to, date('9999-12-31')) >= $on
   WITH pol, reg,
        [k IN range(0, size(ancestry) - 1) WHERE ancestry[k] = reg.id][0] AS closeness
   ORDER BY closeness, pol.valid_from DESC, pol.id
@@ -323,7 +324,9 @@ def _policy(graph: MemoryGraph, ancestry: tuple[str, ...], day: date) -> Policy 
     for closeness, d in enumerate(ancestry):
         for origin, _ in graph.into((Label.DIVISION.value, d), Rel.APPLIES_TO):
             p: Policy = graph.node_obj(origin)
-            if p.valid_from is not None and p.valid_from > day:
+            if (p.valid_from is not None and p.valid_from > day) or (
+                p.valid_to is not None and p.valid_to < day
+            ):  # a policy binds only within its period
                 continue
             # Nearest region first, then the newest version (a null date sorts last).
             key = (closeness, -(p.valid_from.toordinal() if p.valid_from else 0), p.id, p)

@@ -391,3 +391,30 @@ def test_no_chinese_route_sentence_on_any_sample_carries_an_ascii_identifier(
             assert r.allowed == bool(r.destinations)
             for text in [r.explanation_zh, *(c.message_zh for c in r.consequences)]:
                 assert not re.search(r"[A-Za-z]{2,}", text), (i.id, kw, text)
+
+
+@pytest.mark.parametrize("kind", ["memory", "neo4j"])
+def test_a_policy_binds_routes_only_within_its_period(
+    kind: str, request: pytest.FixtureRequest
+) -> None:
+    """A rule binds only when its document does: after valid_to the region has no policy."""
+    import dataclasses
+    from datetime import date
+
+    from loaders.samples import load_sample
+    from stores.memory import MemoryStore
+
+    linkou = load_sample("linkou")
+    ended = dataclasses.replace(
+        linkou, policies=tuple(dataclasses.replace(p, valid_to=date(2019, 12, 31))
+                               for p in linkou.policies),
+    )  # fmt: skip
+    if kind == "memory":
+        store: Store = MemoryStore(ended)
+    else:
+        store = request.getfixturevalue("neo4j_clean")
+        store.load(ended)
+    origin = "linkou-diaoling-central-thc"
+    assert route(store, origin, on=date(2018, 6, 1)).policy == "linkou-2017"
+    assert route(store, origin, on=date(2026, 1, 1)).policy is None
+    assert route(store, origin, on=date(2016, 6, 1)).policy is None  # before valid_from
