@@ -11,6 +11,8 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.pagination import Connection, connection, decode_cursor, page_size
+from api.projection import Planner
+from api.projection_query import PROJECTED
 from api.types.enums import (
     AllianceKind,
     CounterpartDirection,
@@ -29,12 +31,12 @@ from api.types.reports import (
 from api.types.route import Route, RouteInput
 from graphmodel.enums import Severity
 from graphmodel.routing import RouteRequest
-from queries.alliance_list import ALLIANCE, ALLIANCE_LIST, AllianceFilter
+from queries.alliance_list import AllianceFilter
 from queries.boundaries import BOUNDARIES
 from queries.counterparts import COUNTERPARTS
-from queries.division_lookup import DIVISIONS, ROOT_DIVISIONS
+from queries.division_lookup import ROOT_DIVISIONS
 from queries.grid_coverage import GRID_COVERAGE
-from queries.institution_list import INSTITUTION_LIST, InstitutionFilter
+from queries.institution_list import InstitutionFilter
 from queries.referral_kpis import REFERRAL_KPIS
 from queries.referral_route import REFERRAL_ROUTE
 from queries.resolve import resolve_institution
@@ -64,9 +66,15 @@ class Query:
     @strawberry.field(description="An institution by id or exact name (either script)")
     async def institution(self, info: Info[Context, None], id: strawberry.ID
                           ) -> Institution | None:  # fmt: skip
+        sel = Planner(info).root_sel("Institution")
+        found, value = await info.context.run(PROJECTED, root="institution", sel=sel,
+                                              args={"ref": str(id)})  # fmt: skip
+        if found:
+            return value  # type: ignore[no-any-return]
+        # Not one institution: the lookup of queries.resolve raises the right error.
         store = info.context.store
-        found = await asyncio.to_thread(resolve_institution, store, str(id))
-        return Institution.from_domain(found)
+        return Institution.from_domain(await asyncio.to_thread(resolve_institution, store,
+                                                               str(id)))  # fmt: skip
 
     @strawberry.field
     async def institutions(
@@ -82,14 +90,17 @@ class Query:
         query_filter = InstitutionFilter(name=f.name, level=f.level, type=f.type,
                                          ownership=f.ownership, division=f.division,
                                          alliance=f.alliance)  # fmt: skip
-        found = await info.context.run(INSTITUTION_LIST, filter=query_filter, limit=size + 1,
-                                       after=decode_cursor(after), on=on)  # fmt: skip
-        return connection([Institution.from_domain(i) for i in found], size)
+        args = {"filter": query_filter, "limit": size + 1, "after": decode_cursor(after), "on": on}
+        sel = Planner(info).connection_sel("Institution")
+        _, found = await info.context.run(PROJECTED, root="institutions", sel=sel, args=args)
+        return connection(found, size)
 
     @strawberry.field
     async def alliance(self, info: Info[Context, None], id: strawberry.ID) -> Alliance | None:
-        found = await info.context.run(ALLIANCE, id=str(id))
-        return Alliance.from_domain(found) if found else None
+        sel = Planner(info).root_sel("Alliance")
+        _, found = await info.context.run(PROJECTED, root="alliance", sel=sel,
+                                          args={"id": str(id)})  # fmt: skip
+        return found  # type: ignore[no-any-return]
 
     @strawberry.field
     async def alliances(
@@ -102,16 +113,17 @@ class Query:
     ) -> Connection[Alliance]:
         size = page_size(first, info.context.settings.max_page_size)
         f = filter or AllianceFilterInput()
-        found = await info.context.run(
-            ALLIANCE_LIST, filter=AllianceFilter(kind=f.kind, lead=f.lead, division=f.division),
-            limit=size + 1, after=decode_cursor(after), on=on,
-        )  # fmt: skip
-        return connection([Alliance.from_domain(a) for a in found], size)
+        args = {"filter": AllianceFilter(kind=f.kind, lead=f.lead, division=f.division),
+                "limit": size + 1, "after": decode_cursor(after), "on": on}  # fmt: skip
+        sel = Planner(info).connection_sel("Alliance")
+        _, found = await info.context.run(PROJECTED, root="alliances", sel=sel, args=args)
+        return connection(found, size)
 
     @strawberry.field(description="An administrative division by its code (id)")
     async def division(self, info: Info[Context, None], code: str) -> Division | None:
-        found = await info.context.run(DIVISIONS, ids=[code])
-        return Division.from_domain(found[0]) if found else None
+        sel = Planner(info).root_sel("Division")
+        _, found = await info.context.run(PROJECTED, root="division", sel=sel, args={"id": code})
+        return found  # type: ignore[no-any-return]
 
     @strawberry.field(description="Every validator finding on a date (default today)")
     async def validation(self, info: Info[Context, None], on: date | None = None
@@ -214,10 +226,18 @@ class Query:
         direction: CounterpartDirection | None = None,
         on: date | None = None,
     ) -> list[Counterpart] | None:
+        link = {"alliance_kind": alliance_kind, "alliance": alliance, "specialty": specialty,
+                "direction": direction, "on": on}  # fmt: skip
+        sel = Planner(info).root_sel("Counterpart")
+        found, value = await info.context.run(PROJECTED, root="counterparts", sel=sel,
+                                              args={"ref": institution, "link": link})  # fmt: skip
+        if found:
+            return value  # type: ignore[no-any-return]
+        # Not one institution: the lookup of queries.resolve raises the right error.
         store = info.context.store
-        found = await asyncio.to_thread(resolve_institution, store, institution)
+        one = await asyncio.to_thread(resolve_institution, store, institution)
         rows = await info.context.run(
-            COUNTERPARTS, institution=found.id, alliance_kind=alliance_kind, alliance=alliance,
+            COUNTERPARTS, institution=one.id, alliance_kind=alliance_kind, alliance=alliance,
             specialty=specialty, direction=direction.value if direction else None, on=on,
         )  # fmt: skip
         return [Counterpart.from_domain(c) for c in rows]

@@ -8,12 +8,14 @@ request's DataLoaders, so a list of a hundred nodes costs one round trip per kin
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from api.context import Context, as_of
 from api.pagination import Connection, connection, decode_cursor, page_size
+from api.projection import MISSING, precomputed
 from api.types.enums import (
     AllianceKind,
     CounterpartDirection,
@@ -62,6 +64,8 @@ class Division:
     source: str
     assumption: str
     parent_code: strawberry.Private[str | None]
+    # Neighbours fetched with the whole query (api.projection), by response key.
+    pre: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
     def from_domain(cls, d: dd.Division) -> Division:
@@ -69,19 +73,36 @@ class Division:
                    assumption=d.assumption, parent_code=d.parent)  # fmt: skip
 
     @strawberry.field
-    async def parent(self, info: Info[Context, None]) -> Division | None:
+    def parent(self, info: Info[Context, None]) -> Division | None:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._parent(info) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _parent(self, info: Info[Context, None]) -> Division | None:
         if self.parent_code is None:
             return None
         found = await info.context.loaders.divisions.load(self.parent_code)
         return Division.from_domain(found) if found else None
 
     @strawberry.field
-    async def children(self, info: Info[Context, None]) -> list[Division]:
+    def children(self, info: Info[Context, None]) -> list[Division]:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._children(info) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _children(self, info: Info[Context, None]) -> list[Division]:
         kids = await info.context.run(DIVISION_CHILDREN, id=self.code)
         return [Division.from_domain(d) for d in kids]
 
     @strawberry.field(description="Institutions in this division or any division within it")
-    async def institutions(
+    def institutions(
+        self, info: Info[Context, None], first: int = 20, after: str | None = None
+    ) -> Connection[Institution]:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._institutions(info, first=first, after=after) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _institutions(
         self, info: Info[Context, None], first: int = 20, after: str | None = None
     ) -> Connection[Institution]:
         size = page_size(first, info.context.settings.max_page_size)
@@ -123,6 +144,7 @@ class Institution:
     assumption: str
     roles: list[RoleGrant]
     division_code: str | None
+    pre: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
     def from_domain(cls, i: di.Institution) -> Institution:
@@ -135,26 +157,67 @@ class Institution:
         )  # fmt: skip
 
     @strawberry.field
-    async def division(self, info: Info[Context, None]) -> Division | None:
+    def division(self, info: Info[Context, None]) -> Division | None:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._division(info) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _division(self, info: Info[Context, None]) -> Division | None:
         if self.division_code is None:
             return None
         found = await info.context.loaders.divisions.load(self.division_code)
         return Division.from_domain(found) if found else None
 
     @strawberry.field(description="Memberships valid on `on` (default today)")
-    async def memberships(self, info: Info[Context, None], on: date | None = None
+    def memberships(self, info: Info[Context, None], on: date | None = None
+                          ) -> list[Membership]:  # fmt: skip
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._memberships(info, on=on) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _memberships(self, info: Info[Context, None], on: date | None = None
                           ) -> list[Membership]:  # fmt: skip
         held = await info.context.loaders.memberships.load((self.id, as_of(on)))
         return [Membership.from_domain(h.membership, h.alliance) for h in held]
 
     @strawberry.field(description="Alliances it belongs to on `on` (default today)")
-    async def alliances(self, info: Info[Context, None], on: date | None = None
+    def alliances(self, info: Info[Context, None], on: date | None = None
+                        ) -> list[Alliance]:  # fmt: skip
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._alliances(info, on=on) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _alliances(self, info: Info[Context, None], on: date | None = None
                         ) -> list[Alliance]:  # fmt: skip
         held = await info.context.loaders.memberships.load((self.id, as_of(on)))
         return [Alliance.from_domain(a) for a in {h.alliance.id: h.alliance for h in held}.values()]
 
     @strawberry.field(description="Counterparts, one per alliance and pairing")
-    async def counterparts(
+    def counterparts(
+        self,
+        info: Info[Context, None],
+        alliance_kind: AllianceKind | None = None,
+        alliance: str | None = None,
+        specialty: str | None = None,
+        direction: CounterpartDirection | None = None,
+        on: date | None = None,
+    ) -> list[Counterpart]:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return (
+            self._counterparts(
+                info,
+                alliance_kind=alliance_kind,
+                alliance=alliance,
+                specialty=specialty,
+                direction=direction,
+                on=on,
+            )
+            if found is MISSING
+            else found
+        )  # type: ignore[return-value]
+
+    async def _counterparts(
         self,
         info: Info[Context, None],
         alliance_kind: AllianceKind | None = None,
@@ -170,7 +233,13 @@ class Institution:
         return [Counterpart.from_domain(c) for c in found]
 
     @strawberry.field(description="Agreed referral channels from or to it (绿色通道)")
-    async def channels(self, info: Info[Context, None], on: date | None = None
+    def channels(self, info: Info[Context, None], on: date | None = None
+                       ) -> list[Channel]:  # fmt: skip
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._channels(info, on=on) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _channels(self, info: Info[Context, None], on: date | None = None
                        ) -> list[Channel]:  # fmt: skip
         day = as_of(on)
         out = await info.context.loaders.channels.load((self.id, day))
@@ -222,6 +291,7 @@ class Alliance:
     source: str
     assumption: str
     division_code: str | None
+    pre: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
     def from_domain(cls, a: da.Alliance) -> Alliance:
@@ -230,30 +300,55 @@ class Alliance:
                    source=a.source, assumption=a.assumption, division_code=a.division)  # fmt: skip
 
     @strawberry.field
-    async def division(self, info: Info[Context, None]) -> Division | None:
+    def division(self, info: Info[Context, None]) -> Division | None:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._division(info) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _division(self, info: Info[Context, None]) -> Division | None:
         if self.division_code is None:
             return None
         found = await info.context.loaders.divisions.load(self.division_code)
         return Division.from_domain(found) if found else None
 
     @strawberry.field(description="Members valid on `on` (default today), lead first")
-    async def members(self, info: Info[Context, None], on: date | None = None) -> list[Member]:
+    def members(self, info: Info[Context, None], on: date | None = None) -> list[Member]:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._members(info, on=on) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _members(self, info: Info[Context, None], on: date | None = None) -> list[Member]:
         held = await info.context.loaders.members.load((self.id, as_of(on)))
         return [Member.from_domain(h.membership, h.institution) for h in held]
 
     @strawberry.field(description="The lead institution (牵头单位)")
-    async def lead(self, info: Info[Context, None], on: date | None = None) -> Institution | None:
+    def lead(self, info: Info[Context, None], on: date | None = None) -> Institution | None:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._lead(info, on=on) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _lead(self, info: Info[Context, None], on: date | None = None) -> Institution | None:
         held = await info.context.loaders.members.load((self.id, as_of(on)))
         leads = [h.institution for h in held if h.membership.role is MemberRole.LEAD]
         return Institution.from_domain(leads[0]) if leads else None
 
     @strawberry.field(description="Counterpart pairings inside this alliance")
-    async def pairs(self, info: Info[Context, None], on: date | None = None) -> list[Pairing]:
+    def pairs(self, info: Info[Context, None], on: date | None = None) -> list[Pairing]:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._pairs(info, on=on) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _pairs(self, info: Info[Context, None], on: date | None = None) -> list[Pairing]:
         found = await info.context.loaders.pairings.load((self.id, as_of(on)))
         return [Pairing.from_domain(p) for p in found]
 
     @strawberry.field(description="The grids it serves")
-    async def grids(self, info: Info[Context, None], on: date | None = None) -> list[Grid]:
+    def grids(self, info: Info[Context, None], on: date | None = None) -> list[Grid]:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._grids(info, on=on) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _grids(self, info: Info[Context, None], on: date | None = None) -> list[Grid]:
         found = await info.context.loaders.grids.load((self.id, as_of(on)))
         return [Grid.from_domain(g) for _, g in found]
 
@@ -272,6 +367,7 @@ class Pairing:
     valid_to: date | None
     source: str
     assumption: str
+    pre: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
     def from_domain(cls, p: dc.Pairing) -> Pairing:
@@ -283,12 +379,22 @@ class Pairing:
                    assumption=p.assumption)  # fmt: skip
 
     @strawberry.field
-    async def upper(self, info: Info[Context, None]) -> Institution | None:
+    def upper(self, info: Info[Context, None]) -> Institution | None:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._upper(info) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _upper(self, info: Info[Context, None]) -> Institution | None:
         found = await info.context.loaders.institutions.load(self.upper_id)
         return Institution.from_domain(found) if found else None
 
     @strawberry.field
-    async def lower(self, info: Info[Context, None]) -> Institution | None:
+    def lower(self, info: Info[Context, None]) -> Institution | None:
+        found = precomputed(self, info)
+        # Not in the plan: the loaders' coroutine, which graphql-core awaits.
+        return self._lower(info) if found is MISSING else found  # type: ignore[return-value]
+
+    async def _lower(self, info: Info[Context, None]) -> Institution | None:
         found = await info.context.loaders.institutions.load(self.lower_id)
         return Institution.from_domain(found) if found else None
 
