@@ -181,7 +181,7 @@ class Compiler:
                     f"RETURN {self.project(sel, n)} }}[0]")  # fmt: skip
         if key == ("Division", "children"):
             return (f"COLLECT {{ MATCH ({n}:Division)-[:PART_OF]->({node}) "
-                    f"RETURN {self.project(sel, n)} ORDER BY {n}.id }}")  # fmt: skip
+                    f"WITH * ORDER BY {n}.id RETURN {self.project(sel, n)} }}")  # fmt: skip
         if key in {("Pairing", "upper"), ("Pairing", "lower")}:
             end = "upper" if name == "upper" else "lower"
             return (f"COLLECT {{ MATCH ({n}:Institution {{id: {rel}.{end}}}) "
@@ -195,35 +195,37 @@ class Compiler:
         if key == ("Institution", "memberships"):
             return (f"COLLECT {{ MATCH ({node})-[{r}:MEMBER_OF]->({n}:Alliance) "
                     f"WHERE {_valid(r, day)} "
-                    f"RETURN {self.project(sel, n, r)} ORDER BY {n}.id, {r}.role }}")  # fmt: skip
+                    f"WITH * ORDER BY {n}.id, {r}.role "
+                    f"RETURN {self.project(sel, n, r)} }}")  # fmt: skip
         if key == ("Institution", "alliances"):
             return (f"COLLECT {{ MATCH ({node})-[{r}:MEMBER_OF]->({n}:Alliance) "
                     f"WHERE {_valid(r, day)} WITH DISTINCT {n} "
-                    f"RETURN {self.project(sel, n)} ORDER BY {n}.id }}")  # fmt: skip
+                    f"WITH * ORDER BY {n}.id RETURN {self.project(sel, n)} }}")  # fmt: skip
         if key == ("Institution", "channels"):
             return " + ".join(
                 f"COLLECT {{ MATCH ({node}){a}[{r}:CHANNEL]{b}(:Institution) "
                 f"WHERE {_valid(r, day)} WITH DISTINCT {r} "
-                f"RETURN {self.project(sel, n, r)} ORDER BY {r}.key }}"
+                f"WITH * ORDER BY {r}.key RETURN {self.project(sel, n, r)} }}"
                 for a, b in (("-", "->"), ("<-", "-"))
             )
         if key == ("Institution", "counterparts"):
             return self.counterparts(node, args, sel, day)
         if key == ("Alliance", "members"):
             return (f"COLLECT {{ MATCH ({n}:Institution)-[{r}:MEMBER_OF]->({node}) "
-                    f"WHERE {_valid(r, day)} RETURN {self.project(sel, n, r)} "
-                    f"ORDER BY {_ROLE_RANK.format(r=r)}, {n}.id }}")  # fmt: skip
+                    f"WHERE {_valid(r, day)} WITH * ORDER BY {_ROLE_RANK.format(r=r)}, {n}.id "
+                    f"RETURN {self.project(sel, n, r)} }}")  # fmt: skip
         if key == ("Alliance", "lead"):
             return (f"COLLECT {{ MATCH ({n}:Institution)-[{r}:MEMBER_OF]->({node}) "
                     f"WHERE {r}.role = 'lead' AND {_valid(r, day)} "
-                    f"RETURN {self.project(sel, n)} ORDER BY {n}.id LIMIT 1 }}[0]")  # fmt: skip
+                    f"WITH * ORDER BY {n}.id "
+                    f"RETURN {self.project(sel, n)} LIMIT 1 }}[0]")  # fmt: skip
         if key == ("Alliance", "pairs"):
             return (f"COLLECT {{ MATCH (:Institution)-[{r}:PAIRED_WITH {{alliance: {node}.id}}]->"
                     f"(:Institution) WHERE {_valid(r, day)} "
-                    f"RETURN {self.project(sel, n, r)} ORDER BY {r}.key }}")  # fmt: skip
+                    f"WITH * ORDER BY {r}.key RETURN {self.project(sel, n, r)} }}")  # fmt: skip
         if key == ("Alliance", "grids"):
             return (f"COLLECT {{ MATCH ({node})-[{r}:SERVES]->({n}:Grid) WHERE {_valid(r, day)} "
-                    f"RETURN {self.project(sel, n)} ORDER BY {n}.id }}")  # fmt: skip
+                    f"WITH * ORDER BY {n}.id RETURN {self.project(sel, n)} }}")  # fmt: skip
         raise AssertionError(f"no Cypher for link {key}")  # LINKS and this must agree
 
     def counterparts(self, node: str, args: dict[str, Any], sel: Sel, day: str) -> str:
@@ -247,9 +249,9 @@ class Compiler:
         body = re.sub(r"\bdirection\b", f"{r}_direction", body)
         body = re.sub(r"\bp\b", r, body)
         body = re.sub(r"\ba\b", f"{r}_alliance", body)
-        return (f"COLLECT {{ {body} RETURN {self.project(sel, f'{r}_other', r)} "
-                f"ORDER BY {r}_alliance.id, {r}_direction, {r}.upper_department, "
-                f"{r}_other.id }}")  # fmt: skip
+        return (f"COLLECT {{ {body} WITH * ORDER BY {r}_alliance.id, {r}_direction, "
+                f"{r}.upper_department, {r}_other.id "
+                f"RETURN {self.project(sel, f'{r}_other', r)} }}")  # fmt: skip
 
 
 def _body(cypher: str, first: str, last: str) -> str:
