@@ -35,7 +35,11 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
 )
-from graphql.execution.values import get_argument_values, get_directive_values
+from graphql.execution.values import (
+    VariableValues,
+    get_argument_values,
+    get_directive_values,
+)
 from strawberry.types import Info
 
 
@@ -126,7 +130,10 @@ class Planner:
         raw = info._raw_info
         self.schema = raw.schema
         self.fragments = raw.fragments
-        self.variables = raw.variable_values
+        variables = raw.variable_values
+        # graphql-core hands resolvers the plain coerced dict; its argument coercion wants
+        # the VariableValues it was made from (sources are only used for defaults).
+        self.variables = VariableValues({}, variables) if isinstance(variables, dict) else variables
         self.root_nodes: list[FieldNode] = list(raw.field_nodes)
 
     def _included(self, node: Any) -> bool:
