@@ -52,6 +52,11 @@ SCHEMA: tuple[LiteralString, ...] = (
     "DROP INDEX member_of_key IF EXISTS",
     "DROP INDEX paired_with_key IF EXISTS",
     "CREATE INDEX referred_period IF NOT EXISTS FOR ()-[r:REFERRED]-() ON (r.period)",
+    # A route's region pool seeks the secondary-and-above institutions of each division of
+    # the region (`queries/referral_route.py`) instead of expanding all of them (95 % are
+    # village clinics and township centres).
+    "CREATE INDEX institution_division_rank IF NOT EXISTS FOR (n:Institution) "
+    "ON (n.division, n.level_rank)",
 )
 
 WRITE_DIVISIONS: LiteralString = """
@@ -191,6 +196,77 @@ STALE_BATCHED: tuple[LiteralString, ...] = tuple(
     + [q + " CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS" for q in _STALE_NODES]
 )
 
+# ---- the route's region pool, kept beside the facts it is derived from -------------------
+#
+# A level-named referral may reach the members (secondary and above) of every alliance that
+# has a member in the origin's region. Found from the facts, that is every institution of
+# the region and every membership of theirs (4,306 and 4,386 for a city at 1M institutions,
+# ~55k db hits), the same for every origin of the region. Two derived relationships answer it
+# in a few hundred hits, both carrying the validity of the memberships they stand for:
+#   (a:Alliance)-[:POOL_HOST]->(d:Division)   a has a member located in d (one per distinct
+#                                              membership period, not per member)
+#   (i:Institution)-[:POOL_SENIOR]->(a)        a secondary-or-above member's membership
+# They are not facts of any dataset (no `dataset`, no `gen`): every write that can change
+# them recomputes them for the alliances it touches, in the same transaction, and every load
+# recomputes them all once its facts are written (`refresh_pool`).
+POOL_RELS: tuple[LiteralString, ...] = ("POOL_HOST", "POOL_SENIOR")
+
+# Recompute the pool relationships of the alliances in `$alliances` from their memberships.
+REFRESH_POOL: LiteralString = """
+UNWIND $alliances AS alliance_id
+MATCH (a:Alliance {id: alliance_id})
+CALL (a) {
+  MATCH (a)-[old:POOL_HOST]->() DELETE old
+}
+CALL (a) {
+  MATCH (a)<-[old:POOL_SENIOR]-() DELETE old
+}
+CALL (a) {
+  MATCH (a)<-[m:MEMBER_OF]-(:Institution)-[:LOCATED_IN]->(d:Division)
+  WITH DISTINCT d, m.valid_from AS valid_from, m.valid_to AS valid_to
+  CREATE (a)-[h:POOL_HOST]->(d) SET h.valid_from = valid_from, h.valid_to = valid_to
+}
+CALL (a) {
+  MATCH (a)<-[m:MEMBER_OF]-(i:Institution) WHERE i.level_rank >= 2
+  WITH DISTINCT i, m.valid_from AS valid_from, m.valid_to AS valid_to
+  CREATE (i)-[s:POOL_SENIOR]->(a) SET s.valid_from = valid_from, s.valid_to = valid_to
+}
+"""
+# The alliances an institution's write can change the pool of (its level or its division).
+ALLIANCES_OF: LiteralString = """
+UNWIND $institutions AS institution_id
+MATCH (:Institution {id: institution_id})-[:MEMBER_OF]->(a:Alliance)
+RETURN DISTINCT a.id AS id
+"""
+# After a load: the pool relationships of every alliance, and none left of a deleted one.
+DROP_POOL_BATCHED: tuple[LiteralString, ...] = tuple(
+    f"MATCH ()-[r:{rel}]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS"
+    for rel in POOL_RELS
+)
+ALL_ALLIANCES: LiteralString = "MATCH (a:Alliance) RETURN a.id AS id ORDER BY id"
+# Alliances per refresh statement when a load recomputes them all.
+POOL_BATCH = 200
+
+
+def refresh_pool(tx: Any, alliances: Iterable[str]) -> None:
+    """Recompute the pool relationships of `alliances` inside the caller's transaction."""
+    for batch in batches(sorted(set(alliances)), POOL_BATCH):
+        tx.run(REFRESH_POOL, alliances=batch).consume()
+
+
+def refresh_pool_for_institutions(tx: Any, institutions: Iterable[str]) -> None:
+    """After an institution's level or division may have changed: its alliances' pool."""
+    ids = [r["id"] for r in tx.run(ALLIANCES_OF, institutions=list(institutions))]
+    refresh_pool(tx, ids)
+
+
+def refresh_all_pool(tx: Any) -> None:
+    """Every alliance's pool relationships, in one transaction (a small load)."""
+    for rel in POOL_RELS:
+        tx.run(f"MATCH ()-[r:{rel}]->() DELETE r").consume()
+    refresh_pool(tx, [r["id"] for r in tx.run(ALL_ALLIANCES)])
+
+
 T = TypeVar("T")
 
 
@@ -291,4 +367,5 @@ def write(tx: Any, dataset: Dataset, gen: str = "", batch_size: int = BATCH) -> 
     for cypher in STALE_IN_TX:
         tx.run(cypher, dataset=dataset.id, gen=gen).consume()
         sent += 1
+    refresh_all_pool(tx)
     return sent

@@ -207,6 +207,11 @@ class Neo4jStore:
             with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
                 for statement in neo4j_writer.STALE_BATCHED:
                     s.run(statement, mark).consume()
+                for statement in neo4j_writer.DROP_POOL_BATCHED:
+                    s.run(statement).consume()
+                alliances = [r["id"] for r in s.run(neo4j_writer.ALL_ALLIANCES)]
+            for batch in neo4j_writer.batches(alliances, neo4j_writer.POOL_BATCH):
+                self.write(lambda tx, batch=batch: neo4j_writer.refresh_pool(tx, batch))
             self.write(lambda tx: tx.run(neo4j_writer.END_LOAD, mark).consume())
         self._loads_checked = 0.0
         counts = dataset.counts()
