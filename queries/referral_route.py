@@ -81,26 +81,23 @@ CALL (reg, ancestry) {
   // the secondary-and-above institutions a level-named referral from this region may reach
   // (a first-contact institution may refer to its own level too: 003 §三(二)2(1)).
   // The same for every origin of the region, so it is read from what the writer keeps
-  // beside the facts (`loaders.neo4j_writer.REFRESH_POOL`): per division of the region,
-  // its secondary-and-above institutions (index `institution_division_rank`) and the
-  // alliances with a member there (`POOL_HOST`), then those alliances' secondary-and-above
-  // members (`POOL_SENIOR`), never the region's thousands of village clinics.
+  // beside the facts (`loaders.neo4j_writer.REFRESH_POOL`), all on the region's own node:
+  // its secondary-and-above institutions (`POOL_LOCAL`), the alliances with a member in it
+  // (`POOL_HOST`), and those alliances' secondary-and-above members (`POOL_SENIOR`); never
+  // the region's thousands of village clinics.
   WITH coalesce(reg.id, ancestry[1], ancestry[0]) AS scope_id
-  OPTIONAL MATCH (:Division {id: scope_id})<-[:PART_OF]-{0,6}(d:Division)
-  WITH collect(DISTINCT d) AS area
-  CALL (area) {
-    UNWIND area AS d
-    MATCH (i:Institution) WHERE i.division = d.id AND i.level_rank >= 2
+  OPTIONAL MATCH (scope:Division {id: scope_id})
+  CALL (scope) {
+    OPTIONAL MATCH (scope)<-[:POOL_LOCAL]-(i:Institution)
     RETURN collect(i) AS local
   }
-  CALL (area) {
+  CALL (scope) {
     // Each alliance once, however many of its members are local.
-    UNWIND area AS d
-    MATCH (d)<-[h:POOL_HOST]-(a:Alliance)
+    OPTIONAL MATCH (scope)<-[h:POOL_HOST]-(a:Alliance)
     WHERE coalesce(h.valid_from, date('0001-01-01')) <= $on
       AND coalesce(h.valid_to, date('9999-12-31')) >= $on
     WITH DISTINCT a
-    MATCH (a)<-[s:POOL_SENIOR]-(p:Institution)
+    OPTIONAL MATCH (a)<-[s:POOL_SENIOR]-(p:Institution)
     WHERE coalesce(s.valid_from, date('0001-01-01')) <= $on
       AND coalesce(s.valid_to, date('9999-12-31')) >= $on
     RETURN collect(DISTINCT p) AS linked

@@ -209,9 +209,9 @@ class Neo4jStore:
                     s.run(statement, mark).consume()
                 for statement in neo4j_writer.DROP_POOL_BATCHED:
                     s.run(statement).consume()
-                alliances = [r["id"] for r in s.run(neo4j_writer.ALL_ALLIANCES)]
-            for batch in neo4j_writer.batches(alliances, neo4j_writer.POOL_BATCH):
-                self.write(lambda tx, batch=batch: neo4j_writer.refresh_pool(tx, batch))
+                pool_work = list(neo4j_writer.all_pool_work(s))
+            for work in pool_work:
+                self.write(work)
             self.write(lambda tx: tx.run(neo4j_writer.END_LOAD, mark).consume())
         self._loads_checked = 0.0
         counts = dataset.counts()
