@@ -403,5 +403,4 @@ def write(tx: Any, dataset: Dataset, gen: str = "", batch_size: int = BATCH) -> 
     for cypher in STALE_IN_TX:
         tx.run(cypher, dataset=dataset.id, gen=gen).consume()
         sent += 1
-    refresh_all_pool(tx)
     return sent

@@ -196,6 +196,7 @@ class Neo4jStore:
             def replace(tx: neo4j.ManagedTransaction) -> None:
                 tx.run(neo4j_writer.BEGIN_LOAD, mark | {"rows": rows}).consume()
                 neo4j_writer.write(tx, dataset, gen)
+                neo4j_writer.refresh_all_pool(tx)
                 tx.run(neo4j_writer.END_LOAD, mark).consume()
 
             self.write(replace)
