@@ -191,6 +191,118 @@ STALE_BATCHED: tuple[LiteralString, ...] = tuple(
     + [q + " CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS" for q in _STALE_NODES]
 )
 
+# ---- the route's region pool, kept beside the facts it is derived from -------------------
+#
+# A level-named referral may reach the secondary-and-above institutions of the origin's
+# region and those members of every alliance that has a member there. Found from the facts,
+# that is every institution of the region and every membership of theirs (4,306 and 4,386
+# for a city at 1M institutions, ~55k db hits), the same for every origin of the region.
+# Three derived relationships answer it from the region's own node in a few hundred hits:
+#   (a:Alliance)-[:POOL_HOST]->(x:Division)    a has a member located in x or at most six
+#                                              `PART_OF` hops below it (one per distinct
+#                                              membership period, not per member)
+#   (i:Institution)-[:POOL_SENIOR]->(a)        a secondary-or-above member's membership
+#   (i:Institution)-[:POOL_LOCAL]->(x)         a secondary-or-above institution located in
+#                                              x or at most six hops below it
+# They are not facts of any dataset (no `dataset`, no `gen`): every write that can change
+# them recomputes them for what it touches, in the same transaction (`refresh_pool`,
+# `refresh_pool_for_institutions`), and every load recomputes them all once its facts are
+# written, since a load may also move divisions.
+POOL_RELS: tuple[LiteralString, ...] = ("POOL_HOST", "POOL_SENIOR", "POOL_LOCAL")
+
+# Recompute the pool relationships of the alliances in `$alliances` from their memberships.
+REFRESH_POOL: LiteralString = """
+UNWIND $alliances AS alliance_id
+MATCH (a:Alliance {id: alliance_id})
+CALL (a) {
+  MATCH (a)-[old:POOL_HOST]->() DELETE old
+}
+CALL (a) {
+  MATCH (a)<-[old:POOL_SENIOR]-() DELETE old
+}
+CALL (a) {
+  MATCH (a)<-[m:MEMBER_OF]-(:Institution)-[:LOCATED_IN]->(:Division)-[:PART_OF]->{0,6}(x:Division)
+  WITH DISTINCT x, m.valid_from AS valid_from, m.valid_to AS valid_to
+  CREATE (a)-[h:POOL_HOST]->(x) SET h.valid_from = valid_from, h.valid_to = valid_to
+}
+CALL (a) {
+  MATCH (a)<-[m:MEMBER_OF]-(i:Institution) WHERE i.level_rank >= 2
+  WITH DISTINCT i, m.valid_from AS valid_from, m.valid_to AS valid_to
+  CREATE (i)-[s:POOL_SENIOR]->(a) SET s.valid_from = valid_from, s.valid_to = valid_to
+}
+"""
+# Recompute where the institutions in `$institutions` count as local seniors.
+REFRESH_LOCAL: LiteralString = """
+UNWIND $institutions AS institution_id
+MATCH (i:Institution {id: institution_id})
+CALL (i) {
+  MATCH (i)-[old:POOL_LOCAL]->() DELETE old
+}
+CALL (i) {
+  MATCH (i)-[:LOCATED_IN]->(:Division)-[:PART_OF]->{0,6}(x:Division) WHERE i.level_rank >= 2
+  WITH DISTINCT x
+  CREATE (i)-[:POOL_LOCAL]->(x)
+}
+"""
+# The alliances an institution's write can change the pool of (its level or its division).
+ALLIANCES_OF: LiteralString = """
+UNWIND $institutions AS institution_id
+MATCH (:Institution {id: institution_id})-[:MEMBER_OF]->(a:Alliance)
+RETURN DISTINCT a.id AS id
+"""
+# After a load: the pool relationships of every alliance and senior institution.
+DROP_POOL_BATCHED: tuple[LiteralString, ...] = tuple(
+    f"MATCH ()-[r:{rel}]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS"
+    for rel in POOL_RELS
+)
+ALL_ALLIANCES: LiteralString = "MATCH (a:Alliance) RETURN a.id AS id ORDER BY id"
+ALL_SENIORS: LiteralString = (
+    "MATCH (i:Institution) WHERE i.level_rank >= 2 RETURN i.id AS id ORDER BY id"
+)
+# Alliances (and institutions) per refresh statement when a load recomputes them all.
+POOL_BATCH = 200
+LOCAL_BATCH = 5000
+
+
+def refresh_pool(tx: Any, alliances: Iterable[str]) -> None:
+    """Recompute the pool relationships of `alliances` inside the caller's transaction."""
+    for batch in batches(sorted(set(alliances)), POOL_BATCH):
+        tx.run(REFRESH_POOL, alliances=batch).consume()
+
+
+def refresh_local(tx: Any, institutions: Iterable[str]) -> None:
+    for batch in batches(sorted(set(institutions)), LOCAL_BATCH):
+        tx.run(REFRESH_LOCAL, institutions=batch).consume()
+
+
+def refresh_pool_for_institutions(tx: Any, institutions: Iterable[str]) -> None:
+    """After an institution's level or division may have changed: where it is a local
+    senior, and its alliances' pool."""
+    ids = list(institutions)
+    refresh_local(tx, ids)
+    refresh_pool(tx, [r["id"] for r in tx.run(ALLIANCES_OF, institutions=ids)])
+
+
+def all_pool_work(reader: Any) -> Iterator[Callable[[Any], None]]:
+    """After a load, the whole pool recomputed, one unit of work per transaction of at most
+    `POOL_BATCH` alliances or `LOCAL_BATCH` institutions; `reader` runs the statements that
+    list them. The caller has already dropped the old relationships (`DROP_POOL_BATCHED`)."""
+    alliances = [r["id"] for r in reader.run(ALL_ALLIANCES)]
+    seniors = [r["id"] for r in reader.run(ALL_SENIORS)]
+    for batch in batches(alliances, POOL_BATCH):
+        yield lambda tx, batch=batch: refresh_pool(tx, batch)
+    for batch in batches(seniors, LOCAL_BATCH):
+        yield lambda tx, batch=batch: refresh_local(tx, batch)
+
+
+def refresh_all_pool(tx: Any) -> None:
+    """Every alliance's and senior institution's pool relationships, in one transaction."""
+    for rel in POOL_RELS:
+        tx.run(f"MATCH ()-[r:{rel}]->() DELETE r").consume()
+    for work in all_pool_work(tx):
+        work(tx)
+
+
 T = TypeVar("T")
 
 

@@ -111,6 +111,8 @@ def register_institution(store: Store, values: dict[str, Any]) -> Institution:
             places = tuple(r["name"] for r in tx.run(PLACES, id=institution.division))
         row = props.institution_props(institution, places) | {"dataset": "api"}
         tx.run(neo4j_writer.WRITE_INSTITUTIONS, rows=[row]).consume()
+        # A changed level or division changes the route pool of the institution's alliances.
+        neo4j_writer.refresh_pool_for_institutions(tx, [institution.id])
 
     store.write(work)
     return institution
@@ -128,6 +130,7 @@ def start_membership(store: Store, values: dict[str, Any]) -> Membership:
         _require(tx, {"institution": [("institution", m.institution)],
                       "alliance": [("alliance", m.alliance)]})  # fmt: skip
         tx.run(neo4j_writer.WRITE_MEMBERSHIPS, rows=[props.membership_props(m)]).consume()
+        neo4j_writer.refresh_pool(tx, [m.alliance])
 
     store.write(work)
     return m
@@ -137,12 +140,14 @@ def end_membership(
     store: Store, institution: str, alliance: str, role: MemberRole, end: date
 ) -> Membership:
     def work(tx: Any) -> list[dict[str, Any]]:
-        return [
+        ended = [
             dict(r["m"])
             for r in tx.run(
                 END_MEMBERSHIP, institution=institution, alliance=alliance, role=role.value, end=end
             )
         ]
+        neo4j_writer.refresh_pool(tx, [alliance])
+        return ended
 
     ended = store.write(work)
     if not ended:

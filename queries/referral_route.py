@@ -76,28 +76,33 @@ CALL (o) {
     AND coalesce(e.valid_to, date('9999-12-31')) >= $on
   RETURN collect({fact: e, lower: t}) AS down_pairs
 }
-CALL (o, reg, ancestry) {
+CALL (reg, ancestry) {
   // The region's institutions, and every member of an alliance that has a member there:
   // the secondary-and-above institutions a level-named referral from this region may reach
   // (a first-contact institution may refer to its own level too: 003 §三(二)2(1)).
-  WITH o, coalesce(reg.id, ancestry[1], ancestry[0]) AS scope_id
-  OPTIONAL MATCH (:Division {id: scope_id})<-[:PART_OF]-{0,6}(:Division)
-                 <-[:LOCATED_IN]-(i:Institution)
-  WITH o, collect(DISTINCT i) AS local
-  CALL (local, o) {
+  // The same for every origin of the region, so it is read from what the writer keeps
+  // beside the facts (`loaders.neo4j_writer.REFRESH_POOL`), all on the region's own node:
+  // its secondary-and-above institutions (`POOL_LOCAL`), the alliances with a member in it
+  // (`POOL_HOST`), and those alliances' secondary-and-above members (`POOL_SENIOR`); never
+  // the region's thousands of village clinics.
+  WITH coalesce(reg.id, ancestry[1], ancestry[0]) AS scope_id
+  OPTIONAL MATCH (scope:Division {id: scope_id})
+  CALL (scope) {
+    OPTIONAL MATCH (scope)<-[:POOL_LOCAL]-(i:Institution)
+    RETURN collect(i) AS local
+  }
+  CALL (scope) {
     // Each alliance once, however many of its members are local.
-    UNWIND local AS l
-    MATCH (l)-[m1:MEMBER_OF]->(a:Alliance)
-    WHERE coalesce(m1.valid_from, date('0001-01-01')) <= $on
-      AND coalesce(m1.valid_to, date('9999-12-31')) >= $on
-    WITH DISTINCT a, o
-    MATCH (a)<-[m2:MEMBER_OF]-(p:Institution)
-    WHERE p.level_rank >= 2
-      AND coalesce(m2.valid_from, date('0001-01-01')) <= $on
-      AND coalesce(m2.valid_to, date('9999-12-31')) >= $on
+    OPTIONAL MATCH (scope)<-[h:POOL_HOST]-(a:Alliance)
+    WHERE coalesce(h.valid_from, date('0001-01-01')) <= $on
+      AND coalesce(h.valid_to, date('9999-12-31')) >= $on
+    WITH DISTINCT a
+    OPTIONAL MATCH (a)<-[s:POOL_SENIOR]-(p:Institution)
+    WHERE coalesce(s.valid_from, date('0001-01-01')) <= $on
+      AND coalesce(s.valid_to, date('9999-12-31')) >= $on
     RETURN collect(DISTINCT p) AS linked
   }
-  RETURN [x IN local + linked WHERE x.level_rank >= 2] AS region_pool
+  RETURN local + linked AS region_pool
 }
 CALL (o, home) {
   // Down: the lower institutions of the referring institution's own jurisdiction.

@@ -196,6 +196,7 @@ class Neo4jStore:
             def replace(tx: neo4j.ManagedTransaction) -> None:
                 tx.run(neo4j_writer.BEGIN_LOAD, mark | {"rows": rows}).consume()
                 neo4j_writer.write(tx, dataset, gen)
+                neo4j_writer.refresh_all_pool(tx)
                 tx.run(neo4j_writer.END_LOAD, mark).consume()
 
             self.write(replace)
@@ -207,6 +208,11 @@ class Neo4jStore:
             with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
                 for statement in neo4j_writer.STALE_BATCHED:
                     s.run(statement, mark).consume()
+                for statement in neo4j_writer.DROP_POOL_BATCHED:
+                    s.run(statement).consume()
+                pool_work = list(neo4j_writer.all_pool_work(s))
+            for work in pool_work:
+                self.write(work)
             self.write(lambda tx: tx.run(neo4j_writer.END_LOAD, mark).consume())
         self._loads_checked = 0.0
         counts = dataset.counts()
