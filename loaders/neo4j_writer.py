@@ -279,17 +279,36 @@ def rows(dataset: Dataset) -> int:
                                                      "REFERRED"))  # fmt: skip
 
 
-def batched_work(
+# What each statement writes, as a progress display names it.
+WRITES: dict[str, str] = {
+    WRITE_DIVISIONS: "divisions", WRITE_PART_OF: "divisions (parents)", WRITE_GRIDS: "grids",
+    WRITE_INSTITUTIONS: "institutions", WRITE_ALLIANCES: "alliances",
+    WRITE_MEMBERSHIPS: "memberships", WRITE_SERVICES: "serves", WRITE_PAIRINGS: "pairings",
+    WRITE_CHANNELS: "channels", WRITE_REFERRALS: "referrals", WRITE_POLICIES: "policies",
+    WRITE_BOUNDARIES: "boundaries", WRITE_RULES: "rules",
+}  # fmt: skip
+
+
+def batched_units(
     dataset: Dataset, gen: str = "", batch_size: int = BATCH
-) -> Iterator[Callable[[Any], None]]:
-    """One unit of work per batch, each for a transaction of its own, in dependency order."""
+) -> Iterator[tuple[str, int, Callable[[Any], None]]]:
+    """(what it writes, rows, work) per batch, each for a transaction of its own, in
+    dependency order; the name and size are for a progress display."""
     for cypher, items in statements(dataset, gen):
         for batch in batches(items, batch_size):
 
             def work(tx: Any, cypher: LiteralString = cypher, batch: list[Any] = batch) -> None:
                 tx.run(cypher, rows=batch).consume()
 
-            yield work
+            yield WRITES[cypher], len(batch), work
+
+
+def batched_work(
+    dataset: Dataset, gen: str = "", batch_size: int = BATCH
+) -> Iterator[Callable[[Any], None]]:
+    """One unit of work per batch, each for a transaction of its own, in dependency order."""
+    for _, _, work in batched_units(dataset, gen, batch_size):
+        yield work
 
 
 def write(tx: Any, dataset: Dataset, gen: str = "", batch_size: int = BATCH) -> int:
