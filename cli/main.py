@@ -36,7 +36,24 @@ class Context:
     data: tuple[Path, ...] = ()
     _store: Store | None = field(default=None, repr=False)
 
-    def dataset(self) -> Dataset:
+    def dataset(self, progress: Callable[[str, int], None] | None = None) -> Dataset:
+        """The chosen data; `progress(file, rows)` hears of the folder loader's reading
+        when it reports it (the `progress` parameter of loaders/folder.py's entry point)."""
+        if progress is not None and (self.samples or self.data):
+            import inspect
+
+            from loaders import folder
+            from loaders.samples import sample_path
+
+            folders = [sample_path(s) for s in self.samples] + list(self.data)
+
+            def takes(f: Callable[..., Any]) -> bool:
+                return "progress" in inspect.signature(f).parameters
+
+            if takes(folder.load_datasets):
+                return folder.load_datasets(folders, progress=progress)  # type: ignore[call-arg]
+            if len(folders) == 1 and takes(folder.load_dataset):
+                return folder.load_dataset(folders[0], progress=progress)  # type: ignore[call-arg]
         return chosen_dataset(self.samples, self.data)
 
     def close(self) -> None:
@@ -175,14 +192,15 @@ def load(
     from graphmodel.errors import ReadOnlyStoreError
 
     with reported(as_json):
-        dataset = obj.dataset()
+        show = wanted(show_progress, as_json)
+        with bars(show, "reading and validating") as bar:
+            dataset = obj.dataset(progress=bar)
         if not obj.settings.neo4j_uri:
             raise ReadOnlyStoreError(f"load dataset {dataset.id!r}")
         from loaders import neo4j_writer
         from stores.neo4j import Neo4jStore
 
         store = Neo4jStore(obj.settings)
-        show = wanted(show_progress, as_json)
         try:
             if initial:
                 out = _initial_load(store, dataset, import_tool, work_dir, show)
