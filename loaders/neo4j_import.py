@@ -369,14 +369,20 @@ def _run(argv: tuple[str, ...], log: Path, output: Callable[[str], None] | None)
     with log.open("a", encoding="utf-8") as out:
         out.write(f"$ {shlex.join(argv)}\n")
         out.flush()
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, text=True, errors="replace")  # fmt: skip
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            out.write(line)
-            if output is not None:
-                output(line.rstrip("\n"))
-        code = proc.wait()
+        with subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            errors="replace",
+        ) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                out.write(line)
+                if output is not None:
+                    output(line.rstrip("\n"))
+            code = proc.wait()
     if code != 0:
         tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-25:])
         raise UnavailableError(f"{argv[0]} failed (exit {code}); the end of its output:\n{tail}")
