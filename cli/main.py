@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from cli.progress import bars, progress_option, wanted
 from graphmodel.dataset import Dataset
 from graphmodel.enums import AllianceKind
 from graphmodel.errors import AllianceGraphError, AmbiguousError, NotFoundError, UnavailableError
@@ -35,7 +36,24 @@ class Context:
     data: tuple[Path, ...] = ()
     _store: Store | None = field(default=None, repr=False)
 
-    def dataset(self) -> Dataset:
+    def dataset(self, progress: Callable[[str, int], None] | None = None) -> Dataset:
+        """The chosen data; `progress(file, rows)` hears of the folder loader's reading
+        when it reports it (the `progress` parameter of loaders/folder.py's entry point)."""
+        if progress is not None and (self.samples or self.data):
+            import inspect
+
+            from loaders import folder
+            from loaders.samples import sample_path
+
+            folders = [sample_path(s) for s in self.samples] + list(self.data)
+
+            def takes(f: Callable[..., Any]) -> bool:
+                return "progress" in inspect.signature(f).parameters
+
+            if takes(folder.load_datasets):
+                return folder.load_datasets(folders, progress=progress)  # type: ignore[call-arg]
+            if len(folders) == 1 and takes(folder.load_dataset):
+                return folder.load_dataset(folders[0], progress=progress)  # type: ignore[call-arg]
         return chosen_dataset(self.samples, self.data)
 
     def close(self) -> None:
@@ -138,29 +156,62 @@ def _stats_text(out: dict[str, Any]) -> str:
 
 
 @cli.command()
+@click.option(
+    "--initial",
+    is_flag=True,
+    help="First load of an EMPTY database through Neo4j's offline import tool "
+    "(neo4j-admin database import full): several times faster at national scale. Stops and "
+    "restarts the server; refuses a database that is not empty.",
+)
+@click.option(
+    "--import-tool",
+    "import_tool",
+    metavar="COMMAND",
+    help="With --initial: the import command, called with the import options and the "
+    "database name (default: ALLIANCEGRAPH_IMPORT_TOOL, else $NEO4J_HOME/bin/neo4j-admin). "
+    "For the development server: 'scripts/neo4j.sh import'.",
+)
+@click.option(
+    "--work-dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="With --initial: folder for the import tool's CSV files (default: the system's "
+    "temporary folder); they are deleted afterwards.",
+)
+@progress_option
 @json_option
 @click.pass_obj
-def load(obj: Context, as_json: bool) -> None:
+def load(
+    obj: Context,
+    initial: bool,
+    import_tool: str | None,
+    work_dir: Path | None,
+    show_progress: bool | None,
+    as_json: bool,
+) -> None:
     """Validate the chosen data and make Neo4j (NEO4J_URI) hold exactly it (a replace)."""
     from graphmodel.errors import ReadOnlyStoreError
 
     with reported(as_json):
-        dataset = obj.dataset()
+        show = wanted(show_progress, as_json)
+        with bars(show, "reading and validating") as bar:
+            dataset = obj.dataset(progress=bar)
         if not obj.settings.neo4j_uri:
             raise ReadOnlyStoreError(f"load dataset {dataset.id!r}")
+        from loaders import neo4j_writer
         from stores.neo4j import Neo4jStore
 
         store = Neo4jStore(obj.settings)
         try:
-            report = store.load(dataset)
+            if initial:
+                out = _initial_load(store, dataset, import_tool, work_dir, show)
+            else:
+                with bars(show, f"loading {dataset.id}", neo4j_writer.rows(dataset)) as bar:
+                    report = store.load(dataset, progress=bar)
+                out = {"dataset": report.dataset, "nodes": dict(report.nodes),
+                       "relationships": dict(report.relationships),
+                       "seconds": round(report.seconds, 3)}  # fmt: skip
         finally:
             store.close()
-        out = {
-            "dataset": report.dataset,
-            "nodes": dict(report.nodes),
-            "relationships": dict(report.relationships),
-            "seconds": round(report.seconds, 3),
-        }
         emit(
             out,
             as_json,
@@ -171,6 +222,61 @@ def load(obj: Context, as_json: bool) -> None:
                 )
             ),
         )
+
+
+def _initial_load(
+    store: Any, dataset: Dataset, import_tool: str | None, work_dir: Path | None, show: bool
+) -> dict[str, Any]:
+    from graphmodel.enums import Label, Rel
+    from loaders.neo4j_import import find_import_tool, initial_load
+
+    tool = find_import_tool(import_tool)
+    counts = dataset.counts()
+    with bars(show, f"initial load of {dataset.id}", sum(counts.values()) + 1) as bar:
+        report = initial_load(store, dataset, tool, work_dir=work_dir, progress=bar,
+                              output=bar.line if bar else None)  # fmt: skip
+    return {
+        "dataset": dataset.id,
+        "initial": True,
+        "nodes": {label.value: counts.get(label.value, 0) for label in Label},
+        "relationships": {rel.value: counts.get(rel.value, 0) for rel in Rel},
+        "seconds": round(report.seconds, 3),
+        "csv_seconds": round(report.csv_seconds, 3),
+        "import_tool_seconds": round(report.tool_seconds, 3),
+        "schema_seconds": round(report.schema_seconds, 3),
+    }
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@progress_option
+@json_option
+@click.pass_obj
+def export(obj: Context, directory: Path, show_progress: bool | None, as_json: bool) -> None:
+    """Write the chosen store's data (embedded or Neo4j) as a dataset folder at DIRECTORY
+    (new or empty; docs/data-format.md), which `--data DIRECTORY` loads back unchanged."""
+    from loaders.export import digest, write_folder
+    from loaders.read_store import dataset_of
+
+    with reported(as_json):
+        store = obj.store()
+        show = wanted(show_progress, as_json)
+        with bars(show, "reading the store") as bar:
+            dataset = dataset_of(store, progress=bar)
+        total = sum(v for k, v in dataset.counts().items() if k in _TABLE_COUNTS)
+        with bars(show, f"writing {directory}", total) as bar:
+            written = write_folder(dataset, directory, progress=bar)
+        out = {"dataset": dataset.id, "directory": str(directory), "store": store.kind,
+               "rows": written, "digest": digest(dataset)}  # fmt: skip
+        emit(out, as_json, lambda o: (
+            f"exported {o['dataset']} from the {o['store']} store to {o['directory']}: "
+            + ", ".join(f"{k} {v}" for k, v in o["rows"].items())
+            + f"\ndigest {o['digest']}"))  # fmt: skip
+
+
+# The counts that are rows of the folder's tables (roles ride along with institutions).
+_TABLE_COUNTS = ("Division", "Grid", "Institution", "Alliance", "MEMBER_OF", "SERVES",
+                 "PAIRED_WITH", "CHANNEL", "REFERRED")  # fmt: skip
 
 
 @cli.command()

@@ -15,6 +15,7 @@ re-running the load completes it (a new load id, the same rows, the clean-up at 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, LiteralString, TypeVar
 
@@ -160,7 +161,8 @@ SET n.boundary = row.geometry, n.boundary_source = row.source,
 LOAD_STATE: LiteralString = "LoadState"
 BEGIN_LOAD: LiteralString = """
 MERGE (m:LoadState {dataset: $dataset})
-SET m.gen = $gen, m.status = 'in_progress', m.started = datetime(), m.rows = $rows
+SET m.gen = $gen, m.status = 'in_progress', m.started = datetime(), m.rows = $rows,
+    m.manifest = $manifest
 """
 END_LOAD: LiteralString = """
 MATCH (m:LoadState {dataset: $dataset, gen: $gen})
@@ -372,6 +374,15 @@ def statements(
     yield WRITE_RULES, (tag(props.rule_props(r, p.id)) for p in dataset.policies for r in p.rules)
 
 
+def begin_params(dataset: Dataset, gen: str) -> dict[str, Any]:
+    """The load marker's parameters: its dataset, load id, size and the dataset's manifest
+    (as JSON text), which `alliancegraph export` writes back as `dataset.json`."""
+    from loaders.export import manifest
+
+    return {"dataset": dataset.id, "gen": gen, "rows": rows(dataset),
+            "manifest": json.dumps(manifest(dataset), ensure_ascii=False)}  # fmt: skip
+
+
 def rows(dataset: Dataset) -> int:
     """How many rows a load of `dataset` sends."""
     return sum(dataset.counts().get(k, 0) for k in ("Division", "Grid", "Institution",
@@ -380,17 +391,36 @@ def rows(dataset: Dataset) -> int:
                                                      "REFERRED"))  # fmt: skip
 
 
-def batched_work(
+# What each statement writes, as a progress display names it.
+WRITES: dict[str, str] = {
+    WRITE_DIVISIONS: "divisions", WRITE_PART_OF: "divisions (parents)", WRITE_GRIDS: "grids",
+    WRITE_INSTITUTIONS: "institutions", WRITE_ALLIANCES: "alliances",
+    WRITE_MEMBERSHIPS: "memberships", WRITE_SERVICES: "serves", WRITE_PAIRINGS: "pairings",
+    WRITE_CHANNELS: "channels", WRITE_REFERRALS: "referrals", WRITE_POLICIES: "policies",
+    WRITE_BOUNDARIES: "boundaries", WRITE_RULES: "rules",
+}  # fmt: skip
+
+
+def batched_units(
     dataset: Dataset, gen: str = "", batch_size: int = BATCH
-) -> Iterator[Callable[[Any], None]]:
-    """One unit of work per batch, each for a transaction of its own, in dependency order."""
+) -> Iterator[tuple[str, int, Callable[[Any], None]]]:
+    """(what it writes, rows, work) per batch, each for a transaction of its own, in
+    dependency order; the name and size are for a progress display."""
     for cypher, items in statements(dataset, gen):
         for batch in batches(items, batch_size):
 
             def work(tx: Any, cypher: LiteralString = cypher, batch: list[Any] = batch) -> None:
                 tx.run(cypher, rows=batch).consume()
 
-            yield work
+            yield WRITES[cypher], len(batch), work
+
+
+def batched_work(
+    dataset: Dataset, gen: str = "", batch_size: int = BATCH
+) -> Iterator[Callable[[Any], None]]:
+    """One unit of work per batch, each for a transaction of its own, in dependency order."""
+    for _, _, work in batched_units(dataset, gen, batch_size):
+        yield work
 
 
 def write(tx: Any, dataset: Dataset, gen: str = "", batch_size: int = BATCH) -> int:

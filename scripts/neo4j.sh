@@ -7,6 +7,12 @@
 #   scripts/neo4j.sh status   exit 0 if running and healthy, non-zero otherwise
 #   scripts/neo4j.sh env      print `export NEO4J_URI=... NEO4J_USER=... NEO4J_PASSWORD=...`
 #                             (use: eval "$(scripts/neo4j.sh env)")
+#   scripts/neo4j.sh import OPTIONS... DATABASE
+#                             offline import (`neo4j-admin database import full OPTIONS...
+#                             DATABASE`, from the import tool in target/lib) into the running
+#                             server's data directory: stops it, imports, starts it again on
+#                             the same port and data (what `alliancegraph load --initial
+#                             --import-tool 'scripts/neo4j.sh import'` calls)
 #
 # Environment (read by `start`; later commands use what the running server got):
 #   NEO4J_TEST_PORT           Bolt port on 127.0.0.1 (default 17687)
@@ -15,6 +21,7 @@
 #   NEO4J_TEST_STOP_TIMEOUT   seconds to wait after SIGTERM before SIGKILL (default 30)
 #   NEO4J_TEST_JAVA_OPTS      JVM options (default "-Xms256m -Xmx1g -XX:+ExitOnOutOfMemoryError")
 #   NEO4J_TEST_MVN_ARGS       extra Maven arguments for the build (e.g. -o for offline)
+#   NEO4J_TEST_IMPORT_JAVA_OPTS  JVM options of the import tool (default "-Xmx1g")
 #
 # State lives in <repo>/.neo4j/ (pid, datadir, port, password, server.log, build.log);
 # Neo4j's own logs are in <datadir>/logs/debug.log while it runs.
@@ -115,22 +122,27 @@ print_failure_logs() {
     fi
 }
 
+# SIGTERM, then SIGKILL after STOP_TIMEOUT; the data directory stays.
+stop_process() {
+    local pid="$1" waited=0
+    kill -TERM "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do
+        if ((waited >= STOP_TIMEOUT * 10)); then
+            log "still running after ${STOP_TIMEOUT}s, sending SIGKILL to $pid"
+            kill -KILL "$pid" 2>/dev/null || true
+            sleep 0.5
+            break
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    log "stopped (pid $pid)"
+}
+
 do_stop() {
     local pid
     if pid="$(server_pid)"; then
-        kill -TERM "$pid" 2>/dev/null || true
-        local waited=0
-        while kill -0 "$pid" 2>/dev/null; do
-            if ((waited >= STOP_TIMEOUT * 10)); then
-                log "still running after ${STOP_TIMEOUT}s, sending SIGKILL to $pid"
-                kill -KILL "$pid" 2>/dev/null || true
-                sleep 0.5
-                break
-            fi
-            sleep 0.1
-            waited=$((waited + 1))
-        done
-        log "stopped (pid $pid)"
+        stop_process "$pid"
     else
         log "not running"
     fi
@@ -186,7 +198,12 @@ do_start() {
     echo "$data" >"$DATA_FILE"
     echo "$port" >"$PORT_FILE"
     (umask 077 && echo "$password" >"$PW_FILE")
+    launch "$data" "$port" "$password"
+}
 
+# Start the server on an existing data directory and wait until it is ready.
+launch() {
+    local data="$1" port="$2" password="$3" pid
     # setsid: own session, so Ctrl-C in the calling terminal does not kill it.
     # (Started from a script, setsid execs in place, so $! is the java pid.)
     # 9>&-: the server must not inherit the start/stop lock.
@@ -197,6 +214,22 @@ do_start() {
     echo "$pid" >"$PID_FILE"
     log "starting Neo4j on bolt://$HOST:$port (pid $pid, log $LOG)"
     wait_ready "$pid" "$port"
+}
+
+do_import() {
+    local pid data rc=0
+    if ! pid="$(server_pid)"; then
+        log "not running: start it first (import writes the running server's data directory)"
+        return 1
+    fi
+    data="$(cat "$DATA_FILE")"
+    stop_process "$pid"
+    log "importing into $data"
+    # shellcheck disable=SC2086
+    NEO4J_HOME="$data" "$JAVA" ${NEO4J_TEST_IMPORT_JAVA_OPTS:--Xmx1g} \
+        -cp "$SERVER_DIR/target/lib/*" org.neo4j.cli.AdminTool database import full "$@" 9>&- || rc=$?
+    launch "$data" "$(cur_port)" "$(cur_password)" || return 1
+    return "$rc"
 }
 
 do_status() {
@@ -220,19 +253,20 @@ do_env() {
 
 cmd="${1:-}"
 case "$cmd" in
-start | stop)
+start | stop | import)
     mkdir -p "$STATE"
     # Serialise concurrent start/stop calls.
     if command -v flock >/dev/null; then
         exec 9>"$STATE/lock"
         flock -w $((START_TIMEOUT + 60)) 9 || { log "could not lock $STATE/lock"; exit 1; }
     fi
-    "do_$cmd"
+    shift
+    "do_$cmd" "$@"
     ;;
 status) do_status ;;
 env) do_env ;;
 *)
-    echo "usage: $0 {start|stop|status|env}" >&2
+    echo "usage: $0 {start|stop|status|env|import OPTIONS... DATABASE}" >&2
     exit 2
     ;;
 esac

@@ -180,10 +180,16 @@ class Neo4jStore:
         with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
             return s.execute_write(work)
 
-    def load(self, dataset: Dataset, one_transaction: bool | None = None) -> LoadReport:
+    def load(
+        self,
+        dataset: Dataset,
+        one_transaction: bool | None = None,
+        progress: Callable[[str, int], None] | None = None,
+    ) -> LoadReport:
         """Replace the dataset's facts with `dataset` (see `loaders.neo4j_writer`): in one
         transaction up to `ONE_TRANSACTION_MAX` rows (or when asked), else batch by batch
-        under a load marker; either way safe to re-run, and a re-run completes a broken one."""
+        under a load marker; either way safe to re-run, and a re-run completes a broken one.
+        `progress(what, rows)` hears of each committed batch of a batched load."""
         started = time.perf_counter()
         self.ensure_schema()
         gen = uuid.uuid4().hex
@@ -191,20 +197,25 @@ class Neo4jStore:
         if one_transaction is None:
             one_transaction = rows <= neo4j_writer.ONE_TRANSACTION_MAX
         mark = {"dataset": dataset.id, "gen": gen}
+        begin = neo4j_writer.begin_params(dataset, gen)
         if one_transaction:
 
             def replace(tx: neo4j.ManagedTransaction) -> None:
-                tx.run(neo4j_writer.BEGIN_LOAD, mark | {"rows": rows}).consume()
+                tx.run(neo4j_writer.BEGIN_LOAD, begin).consume()
                 neo4j_writer.write(tx, dataset, gen)
                 neo4j_writer.refresh_all_pool(tx)
                 tx.run(neo4j_writer.END_LOAD, mark).consume()
 
             self.write(replace)
         else:
-            self.write(lambda tx: tx.run(neo4j_writer.BEGIN_LOAD, mark | {"rows": rows}).consume())
+            self.write(lambda tx: tx.run(neo4j_writer.BEGIN_LOAD, begin).consume())
             self._loads_checked = 0.0  # our own marker: readers here look again
-            for work in neo4j_writer.batched_work(dataset, gen):
+            done: dict[str, int] = {}
+            for what, n, work in neo4j_writer.batched_units(dataset, gen):
                 self.write(work)
+                done[what] = done.get(what, 0) + n
+                if progress is not None:
+                    progress(what, done[what])
             with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
                 for statement in neo4j_writer.STALE_BATCHED:
                     s.run(statement, mark).consume()
