@@ -25,7 +25,7 @@ def ancestry(graph: MemoryGraph, division: str | None) -> tuple[Division, ...]:
     """`division` and the divisions above it, nearest first."""
     out: list[Division] = []
     node = (Label.DIVISION.value, division) if division else None
-    while node is not None and node in graph.g and len(out) <= MAX_HOPS:
+    while node is not None and node in graph and len(out) <= MAX_HOPS:
         out.append(graph.node_obj(node))
         parents = [p for p, _ in graph.out(node, Rel.PART_OF)]
         node = parents[0] if parents else None
@@ -44,7 +44,7 @@ def within(graph: MemoryGraph, division: str | None, scope: str | None) -> bool:
 def beneath(graph: MemoryGraph, division: str) -> set[str]:
     """`division` and every division at most six hops below it."""
     start = (Label.DIVISION.value, division)
-    if start not in graph.g:
+    if start not in graph:
         return set()
     seen, queue = {start}, deque([(start, 0)])
     while queue:

@@ -170,11 +170,7 @@ def search_on_networkx(graph: MemoryGraph, text: str, limit: int = 10) -> list[I
     >>> [i.id for i in search_on_networkx(tiny(), "人民医院")]
     ['city-hospital', 'county-hospital']
     """
-    key = name_key(text)
-    keys = graph.name_keys
-    hits = [i for i in graph.all(Label.INSTITUTION) if key in keys[i.id][0]]
-    hits.sort(key=lambda i: (len(keys[i.id][0]), i.id))
-    return hits[:limit]
+    return graph.substrings.search(name_key(text), limit)
 
 
 INSTITUTION = NamedQuery("institution", by_id_on_neo4j, by_id_on_networkx, "an institution by id")

@@ -312,7 +312,7 @@ def _ancestry(graph: MemoryGraph, division: str | None) -> tuple[str, ...]:
 def _walk_up(graph: MemoryGraph, division: str | None) -> tuple[str, ...]:
     out: list[str] = []
     node = (Label.DIVISION.value, division) if division else None
-    while node is not None and node in graph.g and len(out) <= MAX_HOPS:
+    while node is not None and node in graph and len(out) <= MAX_HOPS:
         out.append(node[1])
         parents = [p for p, _ in graph.out(node, Rel.PART_OF)]
         node = parents[0] if parents else None
