@@ -129,14 +129,17 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
                 }
                 for i, m in lead
             ]
-    for u in _walk.institutions(graph):
-        node = (Label.INSTITUTION.value, u.id)
-        facts = [("pairing", t, p) for t, p in graph.out(node, Rel.PAIRED_WITH)] + [
-            ("channel", t, c) for t, c in graph.out(node, Rel.CHANNEL) if c.alliance
-        ]
-        for kind, t, fact in facts:
-            if fact.holds_on(day):
-                links.append(_link_row(graph, kind, u, graph.node_obj(t), fact.alliance, day))
+    members: dict[str, set[str]] = {}  # alliance -> its members on the day, each once
+    # Only the institutions with pairings or channels: the adjacency of each type lists them.
+    for kind, rel in (("pairing", Rel.PAIRED_WITH), ("channel", Rel.CHANNEL)):
+        for node, edges in graph.succ[rel].items():
+            u = graph.node_obj(node)
+            for t, fact in edges:
+                if (kind == "pairing" or fact.alliance) and fact.holds_on(day):
+                    ids = members.get(fact.alliance)
+                    if ids is None:
+                        ids = members[fact.alliance] = _member_ids(graph, fact.alliance, day)
+                    links.append(_link_row(graph, kind, u, graph.node_obj(t), fact.alliance, ids))
     by_name: dict[str, list[Row]] = {}
     for i in _walk.institutions(graph):
         by_name.setdefault(name_key(i.name), []).append(
@@ -177,9 +180,16 @@ def _outside(mine: date | None, theirs: date | None, *, before: bool) -> bool:
     return mine < theirs if before else mine > theirs
 
 
-def _link_row(graph: MemoryGraph, kind: str, u: Any, lower: Any, alliance: str, on: date) -> Row:
+def _member_ids(graph: MemoryGraph, alliance: str, on: date) -> set[str]:
+    return {i.id for i, _ in _walk.members(graph, alliance, on)}
+
+
+def _link_row(
+    graph: MemoryGraph, kind: str, u: Any, lower: Any, alliance: str, ids: set[str]
+) -> Row:
+    """The finding's row when the upper or lower end is not among the alliance's members
+    `ids` (on the day), else an empty row."""
     a = graph.get(Label.ALLIANCE, alliance)
-    ids = {i.id for i, _ in _walk.members(graph, alliance, on)}
     if u.id in ids and lower.id in ids:
         return {}
     return {
