@@ -26,6 +26,7 @@ Every fact carries `assumption="synthetic benchmark data"`. Ids look like `syn-i
 The same `(institutions, seed)` always gives the same dataset.
 
     python -m bench.synthetic --institutions 100000
+    python -m bench.synthetic --institutions 100000 --write /tmp/syn-100k   # as a dataset folder
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from graphmodel.alliance import Alliance, Membership, Service
 from graphmodel.counterpart import Pairing
@@ -50,6 +52,7 @@ from graphmodel.enums import (
     Integration,
     Level,
     MemberRole,
+    Modality,
     Ownership,
     ReferralRole,
     RuleKind,
@@ -208,6 +211,12 @@ def _generate(institutions: int, seed: int) -> Synthetic:
         nonlocal counter
         ident = f"syn-i-{counter:06d}"
         counter += 1
+        # One name per division (the loader refuses a second one): a random name drawn twice
+        # gets a number, without another draw, so the rest of the dataset stays the same.
+        taken = names_in.setdefault(division, set())
+        if name in taken:
+            name = f"{name}{counter}号"
+        taken.add(name)
         insts.append(
             Institution(
                 id=ident, name=name, level=level, type=itype, ownership=Ownership.PUBLIC,
@@ -218,6 +227,7 @@ def _generate(institutions: int, seed: int) -> Synthetic:
         return ident
 
     hospital_names: dict[str, str] = {}
+    names_in: dict[str, set[str]] = {}
 
     def hospital(name: str, itype: InstitutionType, division: str) -> str:
         ident = inst(name, Level.TERTIARY, itype, division, _ACCEPTS, Grade.A, "三级甲等")
@@ -293,21 +303,24 @@ def _generate(institutions: int, seed: int) -> Synthetic:
             }
             rules = (
                 Rule(id=f"syn-pol-{c:04d}-level-choice", kind=RuleKind.LEVEL_CHOICE,
-                     match=RuleMatch(direction=Direction.UP),
+                     modality=Modality.MAY, match=RuleMatch(direction=Direction.UP),
                      params={"levels": ["secondary", "tertiary"],
                              "patient_chooses_institution": True},
                      text="转诊书只填写转入医院等级，具体医院由患者自行选择。", assumption=a_),
                 Rule(id=f"syn-pol-{c:04d}-alliance-preference",
-                     kind=RuleKind.ALLIANCE_PREFERENCE, match=RuleMatch(direction=Direction.UP),
+                     kind=RuleKind.ALLIANCE_PREFERENCE, modality=Modality.PREFER,
+                     match=RuleMatch(direction=Direction.UP),
                      params={"exempt_conditions": ["cardiovascular"],
                              "exempt_list_exhaustive": False},
                      text="除心血管疾病等专科疾病外，应优先转往本医联体内的上级医院。",
                      assumption=a_),
                 Rule(id=f"syn-pol-{c:04d}-designation-infectious", kind=RuleKind.DESIGNATION,
-                     match=RuleMatch(conditions=("infectious",)), designates=(infectious,),
+                     modality=Modality.MAY, match=RuleMatch(conditions=("infectious",)),
+                     designates=(infectious,),
                      text="传染病患者转入市传染病医院。", assumption=a_),
                 Rule(id=f"syn-pol-{c:04d}-gateway-default", kind=RuleKind.GATEWAY,
-                     match=RuleMatch(out_of_region=True), designates=(generals[0],),
+                     modality=Modality.MAY, match=RuleMatch(out_of_region=True),
+                     designates=(generals[0],),
                      params={"default": True, "destination": "省级定点医疗机构"},
                      text="本市不能诊治的患者经市第一人民医院转至省级定点医疗机构。",
                      assumption=a_),
@@ -445,6 +458,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--institutions", type=int, default=NATIONAL_INSTITUTIONS)
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument(
+        "--write",
+        metavar="DIR",
+        type=Path,
+        help="also write the dataset as a dataset folder (docs/data-format.md) at DIR",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     syn = generate(args.institutions, args.seed)
@@ -452,6 +471,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"generated in {seconds:.1f} s; shape {syn.shape}")
     for name, n in sorted(syn.dataset.counts().items()):
         print(f"  {name:<12} {n:>10,}")
+    if args.write:
+        from loaders.export import write_folder
+
+        started = time.perf_counter()
+        written = write_folder(syn.dataset, args.write)
+        seconds = time.perf_counter() - started
+        print(f"wrote {args.write} in {seconds:.1f} s: {written}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ re-running the load completes it (a new load id, the same rows, the clean-up at 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, LiteralString, TypeVar
 
@@ -160,7 +161,8 @@ SET n.boundary = row.geometry, n.boundary_source = row.source,
 LOAD_STATE: LiteralString = "LoadState"
 BEGIN_LOAD: LiteralString = """
 MERGE (m:LoadState {dataset: $dataset})
-SET m.gen = $gen, m.status = 'in_progress', m.started = datetime(), m.rows = $rows
+SET m.gen = $gen, m.status = 'in_progress', m.started = datetime(), m.rows = $rows,
+    m.manifest = $manifest
 """
 END_LOAD: LiteralString = """
 MATCH (m:LoadState {dataset: $dataset, gen: $gen})
@@ -258,6 +260,15 @@ def statements(
         for b in dataset.boundaries
     )  # fmt: skip
     yield WRITE_RULES, (tag(props.rule_props(r, p.id)) for p in dataset.policies for r in p.rules)
+
+
+def begin_params(dataset: Dataset, gen: str) -> dict[str, Any]:
+    """The load marker's parameters: its dataset, load id, size and the dataset's manifest
+    (as JSON text), which `alliancegraph export` writes back as `dataset.json`."""
+    from loaders.export import manifest
+
+    return {"dataset": dataset.id, "gen": gen, "rows": rows(dataset),
+            "manifest": json.dumps(manifest(dataset), ensure_ascii=False)}  # fmt: skip
 
 
 def rows(dataset: Dataset) -> int:

@@ -191,16 +191,17 @@ class Neo4jStore:
         if one_transaction is None:
             one_transaction = rows <= neo4j_writer.ONE_TRANSACTION_MAX
         mark = {"dataset": dataset.id, "gen": gen}
+        begin = neo4j_writer.begin_params(dataset, gen)
         if one_transaction:
 
             def replace(tx: neo4j.ManagedTransaction) -> None:
-                tx.run(neo4j_writer.BEGIN_LOAD, mark | {"rows": rows}).consume()
+                tx.run(neo4j_writer.BEGIN_LOAD, begin).consume()
                 neo4j_writer.write(tx, dataset, gen)
                 tx.run(neo4j_writer.END_LOAD, mark).consume()
 
             self.write(replace)
         else:
-            self.write(lambda tx: tx.run(neo4j_writer.BEGIN_LOAD, mark | {"rows": rows}).consume())
+            self.write(lambda tx: tx.run(neo4j_writer.BEGIN_LOAD, begin).consume())
             self._loads_checked = 0.0  # our own marker: readers here look again
             for work in neo4j_writer.batched_work(dataset, gen):
                 self.write(work)
