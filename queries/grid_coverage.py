@@ -340,7 +340,7 @@ class _Walk:
         self.graph, self.day = graph, day
         self._own: dict[str | None, frozenset[str]] = {}
         self._served: dict[str, set[str]] = {}
-        self._cross: dict[str, list[dict[str, Any]]] = {}
+        self._cross: dict[str, list[dict[str, Any]]] | None = None
 
     def own(self, division: str | None) -> frozenset[str]:
         """The grids within `division` or a division above it."""
@@ -362,30 +362,35 @@ class _Walk:
         return found
 
     def cross(self, division: str) -> list[dict[str, Any]]:
-        found = self._cross.get(division)
-        if found is None:
-            found = self._cross[division] = self._walk_cross(division)
-        return found
+        """The cross-grid members located in `division` or at most six levels below it."""
+        if self._cross is None:
+            self._cross = self._cross_by_division()
+        return self._cross.get(division, [])
 
-    def _walk_cross(self, division: str) -> list[dict[str, Any]]:
-        graph, day, out = self.graph, self.day, []
-        for i in _walk.located_in(graph, _walk.beneath(graph, division)):
-            own = None
-            for a, _ in _walk.memberships(graph, i.id, day):
-                if a.kind not in GRID_KINDS:
+    def _cross_by_division(self) -> dict[str, list[dict[str, Any]]]:
+        """Every cross-grid membership once, filed under each division it lies beneath.
+        From the alliances' side: only members of a grid alliance serving some grid can
+        cross, a small share of all institutions."""
+        graph, day = self.graph, self.day
+        out: dict[str, list[dict[str, Any]]] = {}
+        for a in _walk.nodes(graph, Label.ALLIANCE):
+            if a.kind not in GRID_KINDS or not _walk.overlaps(a, day, day):
+                continue
+            served = self.served(a.id)
+            if not served:
+                continue
+            for node, m in graph.into_list((Label.ALLIANCE.value, a.id), Rel.MEMBER_OF):
+                if not _walk.overlaps(m, day, day):
                     continue
-                served = self.served(a.id)
-                if not served:
+                i = graph.node_obj(node)
+                if not i.division or not served.isdisjoint(self.own(i.division)):
                     continue
-                if own is None:
-                    own = self.own(i.division)
-                if served.isdisjoint(own):
-                    out.append(
-                        {
-                            "institution": _props(i, "id", "name", "level", "type"),
-                            "alliance": _props(a, "id", "name"),
-                        }
-                    )
+                row = {
+                    "institution": _props(i, "id", "name", "level", "type"),
+                    "alliance": _props(a, "id", "name"),
+                }
+                for d in _walk.ancestry_ids(graph, i.division):
+                    out.setdefault(d, []).append(row)
         return out
 
 
