@@ -111,18 +111,20 @@ def _parse_rows(
 def _parse_cells(row: Row, columns: Iterable[Column], out: _Collector) -> Parsed | None:
     values: Parsed = {}
     ok = True
+    get = row.values.get
     for c in columns:
-        raw = row.values.get(c.name, "")
+        name = c.name
+        raw = get(name, "")
         if not raw:
             if c.required:
-                out.add(row.file, row.line, c.name, "required value is empty")
+                out.add(row.file, row.line, name, "required value is empty")
                 ok = False
-            values[c.name] = None
+            values[name] = None
             continue
         try:
-            values[c.name] = c.parse(raw)
+            values[name] = c.parse(raw)
         except ColumnError as exc:
-            out.add(row.file, row.line, c.name, str(exc))
+            out.add(row.file, row.line, name, str(exc))
             ok = False
     if "source" in values and not values["source"] and not values["assumption"]:
         out.add(row.file, row.line, "source", "each fact needs a source or an assumption")
@@ -167,15 +169,19 @@ class _Refs:
     """Ids defined so far, per node kind, with where each was defined."""
 
     def __init__(self, existing: dict[str, set[str]] | None = None) -> None:
-        self.defined: dict[str, dict[str, str]] = defaultdict(dict)
+        # kind -> id -> where it was defined: the row (formatted only for a duplicate), or
+        # a policy file's name.
+        self.defined: dict[str, dict[str, Any]] = defaultdict(dict)
         self.existing = existing or {}
 
     def define(self, kind: str, ident: str, row: Row, out: _Collector) -> bool:
-        first = self.defined[kind].get(ident)
+        ids = self.defined[kind]
+        first = ids.get(ident)
         if first is not None:
-            out.add(row.file, row.line, "id", f"duplicate {kind} id {ident!r} (first at {first})")
+            where = f"{first.file}:{first.line}" if isinstance(first, Row) else first
+            out.add(row.file, row.line, "id", f"duplicate {kind} id {ident!r} (first at {where})")
             return False
-        self.defined[kind][ident] = f"{row.file}:{row.line}"
+        ids[ident] = row
         return True
 
     def known(self, kind: str, ident: str) -> bool:
@@ -183,12 +189,18 @@ class _Refs:
 
     def check(self, table: str, row: Row, values: Parsed, out: _Collector) -> bool:
         ok = True
-        for c in TABLES[table]:
-            ident = values.get(c.name)
-            if c.ref and ident and not self.known(c.ref, ident):
-                out.add(row.file, row.line, c.name, f"unknown {c.ref} {ident!r}")
+        for name, kind in _ref_columns(table):
+            ident = values.get(name)
+            if ident and ident not in self.defined[kind] and not self.known(kind, ident):
+                out.add(row.file, row.line, name, f"unknown {kind} {ident!r}")
                 ok = False
         return ok
+
+
+@cache
+def _ref_columns(table: str) -> tuple[tuple[str, str], ...]:
+    """(column, node kind) of each column of `table` that refers to an id."""
+    return tuple((c.name, c.ref) for c in TABLES[table] if c.ref)
 
 
 def load_dataset(
@@ -513,9 +525,10 @@ def _distinct(row: Row, v: Parsed, a: str, b: str, out: _Collector) -> bool:
 def _check_duplicate_keys(kind: str, items: Iterable[Any], out: _Collector) -> None:
     seen: set[str] = set()
     for item in items:
-        if item.key in seen:
-            out.add(kind + "s", None, None, f"duplicate {kind} {item.key!r}")
-        seen.add(item.key)
+        key = item.key  # a property that formats a string: once per item
+        if key in seen:
+            out.add(kind + "s", None, None, f"duplicate {kind} {key!r}")
+        seen.add(key)
 
 
 def _check_uscc(row: Row, v: Parsed, out: _Collector) -> bool:

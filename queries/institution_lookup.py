@@ -145,11 +145,8 @@ def candidates_on_networkx(graph: MemoryGraph, name: str, limit: int = 5) -> lis
     wanted = grams(key)
     if not wanted:
         return []
-    holders: dict[str, list[str]] = {g: [] for g in wanted}
-    for ident, joined in graph.search_text.items():
-        for g in wanted:
-            if g in joined:
-                holders[g].append(ident)
+    # Each n-gram's holders, up to one past the bound (more: the n-gram is skipped).
+    holders = {g: graph.substrings.holders(g, GRAM_BOUND + 1) for g in wanted}
     ids = {i for ids in holders.values() if len(ids) <= GRAM_BOUND for i in ids}
     found = [
         (i, graph.get(Label.INSTITUTION, i).name, split_keys(graph.search_text[i]))

@@ -99,3 +99,14 @@ def test_progress_comes_every_ten_thousand_rows(tmp_path: Path) -> None:
     calls: list[tuple[str, int]] = []
     load_dataset(tmp_path / "syn", progress=lambda f, n: calls.append((f, n)))
     assert [n for f, n in calls if f.endswith("/institutions.csv")] == [10_000, 20_000, 25_000]
+
+
+def test_the_typo_lookup_finds_each_grams_holders_as_a_scan_does(samples: Dataset) -> None:
+    graph = MemoryStore(samples).graph
+    grams = {"医院", "医", "院", "人民医", "中心", "卫生院", "市中", "不存在"}
+    grams |= {name_key(i.name)[1:3] for i in list(samples.institutions)[::5]}
+    for gram in sorted(grams):
+        scan = [i for i, joined in graph.search_text.items() if gram in joined]
+        for cap in (1, 2, 1001):
+            assert graph.substrings.holders(gram, cap) == scan[:cap], (gram, cap)
+    assert graph.substrings.holders("\x00", 5) == []  # the joining character holds nothing
