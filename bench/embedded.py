@@ -5,7 +5,7 @@ data, with the load average seen (`os.getloadavg()`), so a busy machine moves bo
 
 | measured | anchor |
 |---|---|
-| `referral_route` (general, cardiovascular), warm, median | a plain BFS over what the route walks (below) |
+| `referral_route`, general and cardiovascular, warm median | a plain BFS over its walk (below) |
 | `validation` (`validate`), one call | one pass over every edge of the graph |
 | `institution_search`, median | a flat scan of a prebuilt list of the primary name keys |
 | `load_dataset(folder)`, wall time and peak RSS (own process) | `csv.reader` over the CSVs |
