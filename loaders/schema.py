@@ -144,8 +144,12 @@ def listed(value: str) -> tuple[str, ...]:
 
 def enum(kind: type[StrEnum]) -> Callable[[str], Any]:
     allowed = [m.value for m in kind if m.value]
+    members = {m.value: m for m in kind}  # a dict lookup: the enum's call is ~10x slower
 
     def parse(value: str) -> StrEnum:
+        found = members.get(value)
+        if found is not None:
+            return found
         try:
             return kind(value)
         except ValueError:

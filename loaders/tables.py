@@ -25,7 +25,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -219,19 +219,35 @@ def _header(cells: list[str], file: str, problems: list[Problem]) -> list[str]:
     return header
 
 
+def _too_long(value: str) -> str | None:
+    """`_cell_problem` for a text known to hold no control character."""
+    if len(value) > MAX_CELL_CHARS:
+        return f"cell is {len(value):,} characters long; the limit is {MAX_CELL_CHARS:,}"
+    return None
+
+
 def _row(
-    cells: list[str], header: list[str], file: str, line: int, problems: list[Problem]
+    cells: list[str],
+    header: list[str],
+    file: str,
+    line: int,
+    problems: list[Problem],
+    check: Callable[[str], str | None] = _cell_problem,
 ) -> Row | None:
     """One record as a row, or None (with the problem) when it does not fit the header."""
-    extra = cells[len(header) :]
-    if any(c.strip() for c in extra):
-        n = sum(1 for c in extra if c.strip())
-        problems.append(Problem(file, line, None, f"{n} more cell(s) than the header has columns"))
-        return None
+    if len(cells) > len(header):
+        extra = cells[len(header) :]
+        if any(c.strip() for c in extra):
+            n = sum(1 for c in extra if c.strip())
+            message = f"{n} more cell(s) than the header has columns"
+            problems.append(Problem(file, line, None, message))
+            return None
+    if check is _too_long and max(map(len, cells), default=0) <= MAX_CELL_CHARS:
+        return Row(file, line, dict(zip(header, map(str.strip, cells), strict=False)))
     values: dict[str, str] = {}
     ok = True
     for name, raw in zip(header, cells, strict=False):
-        why = _cell_problem(raw)
+        why = check(raw)
         if why is not None:
             problems.append(Problem(file, line, name, why))
             ok = False
@@ -253,6 +269,10 @@ def parse_csv(text: str, file: str) -> Table:
         message = f"line is {length:,} characters long; the limit is {MAX_LINE:,}"
         return Table(file, [], [], [Problem(file, line, None, message)], header_ok=False)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # One search of the whole text instead of one per cell: a text with no control
+    # character anywhere has none in any cell (line ends are not control characters here),
+    # and only the cells' lengths are left to check.
+    check = _cell_problem if CONTROL.search(text) else _too_long
     header: list[str] | None = None
     rows: list[Row] = []
     while True:
@@ -284,7 +304,7 @@ def parse_csv(text: str, file: str) -> Table:
                 )
             )
             continue
-        row = _row(cells, header, file, start, problems)
+        row = _row(cells, header, file, start, problems, check)
         if row is not None:
             rows.append(row)
     return Table(file, header or [], rows, problems)

@@ -22,10 +22,20 @@ MAX_HOPS = 6
 
 
 def ancestry(graph: MemoryGraph, division: str | None) -> tuple[Division, ...]:
-    """`division` and the divisions above it, nearest first."""
+    """`division` and the divisions above it, nearest first. Kept per division in the
+    graph's memo (it never changes): reports ask it for every institution, and there are
+    ~45,000 divisions for a million institutions."""
+    key = ("ancestry-of", division)
+    found: tuple[Division, ...] | None = graph.memo.get(key)
+    if found is None:
+        found = graph.memo[key] = _ancestry(graph, division)
+    return found
+
+
+def _ancestry(graph: MemoryGraph, division: str | None) -> tuple[Division, ...]:
     out: list[Division] = []
     node = (Label.DIVISION.value, division) if division else None
-    while node is not None and node in graph.g and len(out) <= MAX_HOPS:
+    while node is not None and node in graph and len(out) <= MAX_HOPS:
         out.append(graph.node_obj(node))
         parents = [p for p, _ in graph.out(node, Rel.PART_OF)]
         node = parents[0] if parents else None
@@ -33,7 +43,11 @@ def ancestry(graph: MemoryGraph, division: str | None) -> tuple[Division, ...]:
 
 
 def ancestry_ids(graph: MemoryGraph, division: str | None) -> tuple[str, ...]:
-    return tuple(d.id for d in ancestry(graph, division))
+    key = ("ancestry-ids-of", division)
+    found: tuple[str, ...] | None = graph.memo.get(key)
+    if found is None:
+        found = graph.memo[key] = tuple(d.id for d in ancestry(graph, division))
+    return found
 
 
 def within(graph: MemoryGraph, division: str | None, scope: str | None) -> bool:
@@ -44,7 +58,7 @@ def within(graph: MemoryGraph, division: str | None, scope: str | None) -> bool:
 def beneath(graph: MemoryGraph, division: str) -> set[str]:
     """`division` and every division at most six hops below it."""
     start = (Label.DIVISION.value, division)
-    if start not in graph.g:
+    if start not in graph:
         return set()
     seen, queue = {start}, deque([(start, 0)])
     while queue:

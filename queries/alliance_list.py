@@ -101,7 +101,7 @@ def list_on_networkx(
 def _within(graph: MemoryGraph, division: str | None, ancestor: str) -> bool:
     node = (Label.DIVISION.value, division) if division else None
     for _ in range(MAX_DEPTH + 1):
-        if node is None or node not in graph.g:
+        if node is None or node not in graph:
             return False
         if node[1] == ancestor:
             return True

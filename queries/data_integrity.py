@@ -20,7 +20,6 @@ from typing import Any, LiteralString
 
 from graphmodel.enums import Label, MemberRole, Rel
 from graphmodel.findings import Finding, SubjectKind, shown, sorted_findings
-from graphmodel.names import name_key
 from graphmodel.obligations import integrity_finding
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
@@ -102,14 +101,14 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
     dates, links, leads = [], [], []
     for a in _walk.nodes(graph, Label.ALLIANCE):
         ref = {"id": a.id, "name": a.name, "valid_from": a.valid_from, "valid_to": a.valid_to}
-        every = [
-            (graph.node_obj(i), m)
-            for i, m in graph.into((Label.ALLIANCE.value, a.id), Rel.MEMBER_OF)
-        ]
-        for i, m in every:
+        edges = graph.into_list((Label.ALLIANCE.value, a.id), Rel.MEMBER_OF)
+        # An alliance without dates has no membership outside them: skip its members.
+        dated = a.valid_from is not None or a.valid_to is not None
+        for node, m in edges if dated else ():
             if _outside(m.valid_from, a.valid_from, before=True) or _outside(
                 m.valid_to, a.valid_to, before=False
             ):
+                i = graph.node_obj(node)
                 dates.append(
                     {
                         "member": {"id": i.id, "name": i.name},
@@ -118,7 +117,7 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
                         "m_to": m.valid_to,
                     }
                 )
-        lead = [(i, m) for i, m in every if m.role is MemberRole.LEAD]
+        lead = [(graph.node_obj(i), m) for i, m in edges if m.role is MemberRole.LEAD]
         if a.holds_on(day) and not any(m.holds_on(day) for _, m in lead):
             leads += [
                 {
@@ -129,20 +128,26 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
                 }
                 for i, m in lead
             ]
-    for u in _walk.institutions(graph):
-        node = (Label.INSTITUTION.value, u.id)
-        facts = [("pairing", t, p) for t, p in graph.out(node, Rel.PAIRED_WITH)] + [
-            ("channel", t, c) for t, c in graph.out(node, Rel.CHANNEL) if c.alliance
-        ]
-        for kind, t, fact in facts:
-            if fact.holds_on(day):
-                links.append(_link_row(graph, kind, u, graph.node_obj(t), fact.alliance, day))
-    by_name: dict[str, list[Row]] = {}
+    members: dict[str, set[str]] = {}  # alliance -> its members on the day, each once
+    # Only the institutions with pairings or channels: the adjacency of each type lists them.
+    for kind, rel in (("pairing", Rel.PAIRED_WITH), ("channel", Rel.CHANNEL)):
+        for node, edges in graph.succ[rel].items():
+            u = graph.node_obj(node)
+            for t, fact in edges:
+                if (kind == "pairing" or fact.alliance) and fact.holds_on(day):
+                    ids = members.get(fact.alliance)
+                    if ids is None:
+                        ids = members[fact.alliance] = _member_ids(graph, fact.alliance, day)
+                    links.append(_link_row(graph, kind, u, graph.node_obj(t), fact.alliance, ids))
+    by_name: dict[str, list[Any]] = {}
+    keys = graph.name_keys  # each institution's name keys, its own name's first
     for i in _walk.institutions(graph):
-        by_name.setdefault(name_key(i.name), []).append(
-            {"id": i.id, "name": i.name, "division": i.division}
-        )
-    same = [group for group in by_name.values() if len(group) > 1]
+        by_name.setdefault(keys[i.id][0], []).append(i)
+    same = [
+        [{"id": i.id, "name": i.name, "division": i.division} for i in group]
+        for group in by_name.values()
+        if len(group) > 1
+    ]
     return _sorted(
         _dates(dates) + _links([r for r in links if r], day) + _leads(leads, day) + _same_name(same)
     )
@@ -177,9 +182,16 @@ def _outside(mine: date | None, theirs: date | None, *, before: bool) -> bool:
     return mine < theirs if before else mine > theirs
 
 
-def _link_row(graph: MemoryGraph, kind: str, u: Any, lower: Any, alliance: str, on: date) -> Row:
+def _member_ids(graph: MemoryGraph, alliance: str, on: date) -> set[str]:
+    return {i.id for i, _ in _walk.members(graph, alliance, on)}
+
+
+def _link_row(
+    graph: MemoryGraph, kind: str, u: Any, lower: Any, alliance: str, ids: set[str]
+) -> Row:
+    """The finding's row when the upper or lower end is not among the alliance's members
+    `ids` (on the day), else an empty row."""
     a = graph.get(Label.ALLIANCE, alliance)
-    ids = {i.id for i, _ in _walk.members(graph, alliance, on)}
     if u.id in ids and lower.id in ids:
         return {}
     return {

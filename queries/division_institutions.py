@@ -38,7 +38,7 @@ def on_networkx(graph: MemoryGraph, division: str, recursive: bool = True) -> li
     ['city-hospital']
     """
     start = (Label.DIVISION.value, division)
-    if start not in graph.g:
+    if start not in graph:
         return []
     seen = {start}
     queue = deque([(start, 0)])

@@ -295,6 +295,7 @@ def coverage_on_networkx(
     graph: MemoryGraph, scope: Scope, division: str | None = None
 ) -> GridCoverage:
     day, rows = scope.on, []
+    walk = _Walk(graph, day)
     for grid in _walk.nodes(graph, Label.GRID):
         if not _walk.within(graph, grid.division, division):
             continue
@@ -313,7 +314,7 @@ def coverage_on_networkx(
                 area,
                 list(serving.values()),
                 _props(chain[0], "id", "name", "level"),
-                _cross(graph, grid.division, day),
+                walk.cross(grid.division),
                 [d.id for d in chain],
             )
         )
@@ -329,30 +330,74 @@ def _grid_alliance(alliance: Any, day: date) -> bool:
     return alliance.kind in GRID_KINDS and alliance.holds_on(day)
 
 
+class _Walk:
+    """The cross-grid walk of one report, on one day. Grids share divisions and
+    institutions share ancestries and alliances, so each division's own grids, each
+    alliance's served grids and each division's cross-grid members are computed once
+    (at a million institutions validate spent most of its time recomputing them)."""
+
+    def __init__(self, graph: MemoryGraph, day: date) -> None:
+        self.graph, self.day = graph, day
+        self._own: dict[str | None, frozenset[str]] = {}
+        self._served: dict[str, set[str]] = {}
+        self._cross: dict[str, list[dict[str, Any]]] | None = None
+
+    def own(self, division: str | None) -> frozenset[str]:
+        """The grids within `division` or a division above it."""
+        found = self._own.get(division)
+        if found is None:
+            into = self.graph.into_list
+            found = frozenset(
+                g[1]
+                for d in _walk.ancestry_ids(self.graph, division)
+                for g, _ in into((Label.DIVISION.value, d), Rel.WITHIN)
+            )
+            self._own[division] = found
+        return found
+
+    def served(self, alliance: str) -> set[str]:
+        found = self._served.get(alliance)
+        if found is None:
+            found = self._served[alliance] = _served_grids(self.graph, alliance, self.day)
+        return found
+
+    def cross(self, division: str) -> list[dict[str, Any]]:
+        """The cross-grid members located in `division` or at most six levels below it."""
+        if self._cross is None:
+            self._cross = self._cross_by_division()
+        return self._cross.get(division, [])
+
+    def _cross_by_division(self) -> dict[str, list[dict[str, Any]]]:
+        """Every cross-grid membership once, filed under each division it lies beneath.
+        From the alliances' side: only members of a grid alliance serving some grid can
+        cross, a small share of all institutions."""
+        graph, day = self.graph, self.day
+        out: dict[str, list[dict[str, Any]]] = {}
+        for a in _walk.nodes(graph, Label.ALLIANCE):
+            if a.kind not in GRID_KINDS or not _walk.overlaps(a, day, day):
+                continue
+            served = self.served(a.id)
+            if not served:
+                continue
+            for node, m in graph.into_list((Label.ALLIANCE.value, a.id), Rel.MEMBER_OF):
+                if not _walk.overlaps(m, day, day):
+                    continue
+                i = graph.node_obj(node)
+                if not i.division or not served.isdisjoint(self.own(i.division)):
+                    continue
+                row = {
+                    "institution": _props(i, "id", "name", "level", "type"),
+                    "alliance": _props(a, "id", "name"),
+                }
+                for d in _walk.ancestry_ids(graph, i.division):
+                    out.setdefault(d, []).append(row)
+        return out
+
+
 def _served_grids(graph: MemoryGraph, alliance: str, day: date) -> set[str]:
     return {
         g[1] for g, s in graph.out((Label.ALLIANCE.value, alliance), Rel.SERVES) if s.holds_on(day)
     }
-
-
-def _cross(graph: MemoryGraph, division: str, day: date) -> list[dict[str, Any]]:
-    out = []
-    for i in _walk.located_in(graph, _walk.beneath(graph, division)):
-        own = {
-            g[1]
-            for d in _walk.ancestry_ids(graph, i.division)
-            for g, _ in graph.into((Label.DIVISION.value, d), Rel.WITHIN)
-        }
-        for a, _ in _walk.memberships(graph, i.id, day):
-            served = _served_grids(graph, a.id, day)
-            if a.kind in GRID_KINDS and served and not served & own:
-                out.append(
-                    {
-                        "institution": _props(i, "id", "name", "level", "type"),
-                        "alliance": _props(a, "id", "name"),
-                    }
-                )
-    return out
 
 
 GRID_COVERAGE = NamedQuery(

@@ -145,11 +145,8 @@ def candidates_on_networkx(graph: MemoryGraph, name: str, limit: int = 5) -> lis
     wanted = grams(key)
     if not wanted:
         return []
-    holders: dict[str, list[str]] = {g: [] for g in wanted}
-    for ident, joined in graph.search_text.items():
-        for g in wanted:
-            if g in joined:
-                holders[g].append(ident)
+    # Each n-gram's holders, up to one past the bound (more: the n-gram is skipped).
+    holders = {g: graph.substrings.holders(g, GRAM_BOUND + 1) for g in wanted}
     ids = {i for ids in holders.values() if len(ids) <= GRAM_BOUND for i in ids}
     found = [
         (i, graph.get(Label.INSTITUTION, i).name, split_keys(graph.search_text[i]))
@@ -170,11 +167,7 @@ def search_on_networkx(graph: MemoryGraph, text: str, limit: int = 10) -> list[I
     >>> [i.id for i in search_on_networkx(tiny(), "人民医院")]
     ['city-hospital', 'county-hospital']
     """
-    key = name_key(text)
-    keys = graph.name_keys
-    hits = [i for i in graph.all(Label.INSTITUTION) if key in keys[i.id][0]]
-    hits.sort(key=lambda i: (len(keys[i.id][0]), i.id))
-    return hits[:limit]
+    return graph.substrings.search(name_key(text), limit)
 
 
 INSTITUTION = NamedQuery("institution", by_id_on_neo4j, by_id_on_networkx, "an institution by id")

@@ -19,7 +19,7 @@ from graphmodel.policy import ConditionCategory, Policy
 from graphmodel.routing import MAX_HOPS, Candidate, Link, Route, RouteContext, RouteRequest, decide
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
-from stores.memory import MemoryGraph
+from stores.memory import MemoryGraph, NodeKey
 from stores.props import (
     alliance_from,
     channel_from,
@@ -317,7 +317,7 @@ def _ancestry(graph: MemoryGraph, division: str | None) -> tuple[str, ...]:
 def _walk_up(graph: MemoryGraph, division: str | None) -> tuple[str, ...]:
     out: list[str] = []
     node = (Label.DIVISION.value, division) if division else None
-    while node is not None and node in graph.g and len(out) <= MAX_HOPS:
+    while node is not None and node in graph and len(out) <= MAX_HOPS:
         out.append(node[1])
         parents = [p for p, _ in graph.out(node, Rel.PART_OF)]
         node = parents[0] if parents else None
@@ -371,22 +371,52 @@ def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
 
 
 def _pool(graph: MemoryGraph, scope: str | None, day: date) -> list[Institution]:
-    from queries.division_institutions import on_networkx as in_division
-
-    local = in_division(graph, scope) if scope else []
-    found = {i.id: i for i in local if i.level.rank >= 2}
+    """Secondary-and-above institutions of the region, and of the alliances any of its
+    institutions belongs to on `day`. What does not depend on the day is kept per region
+    (`_region_base`) and per alliance (`_higher_members`): a national region holds
+    thousands of institutions, of which only a few dozen are candidates."""
+    local_high, local_memberships = _region_base(graph, scope)
+    found = {i.id: i for i in local_high}
     # Each alliance once, however many of its members are local.
-    alliances = {
-        a for i in local
-        for a, m1 in graph.out((Label.INSTITUTION.value, i.id), Rel.MEMBER_OF)
-        if m1.holds_on(day)
-    }  # fmt: skip
-    for a in alliances:
-        for other, m2 in graph.into(a, Rel.MEMBER_OF):
-            i = graph.node_obj(other)
-            if i.level.rank >= 2 and m2.holds_on(day):
-                found.setdefault(i.id, i)
+    for a, held in local_memberships.items():
+        if any(m.holds_on(day) for m in held):
+            for i, m2 in _higher_members(graph, a):
+                if m2.holds_on(day):
+                    found.setdefault(i.id, i)
     return list(found.values())
+
+
+def _region_base(
+    graph: MemoryGraph, scope: str | None
+) -> tuple[list[Institution], dict[NodeKey, list[Any]]]:
+    """The region's secondary-and-above institutions, and per alliance the memberships
+    of the region's institutions in it; computed once per region."""
+    key = ("route-region", scope)
+    found: tuple[list[Institution], dict[NodeKey, list[Any]]] | None = graph.memo.get(key)
+    if found is None:
+        from queries.division_institutions import on_networkx as in_division
+
+        local = in_division(graph, scope) if scope else []
+        held: dict[NodeKey, list[Any]] = {}
+        for i in local:
+            for a, m in graph.out_list((Label.INSTITUTION.value, i.id), Rel.MEMBER_OF):
+                held.setdefault(a, []).append(m)
+        found = graph.memo[key] = ([i for i in local if i.level.rank >= 2], held)
+    return found
+
+
+def _higher_members(graph: MemoryGraph, alliance: NodeKey) -> list[tuple[Institution, Any]]:
+    """The alliance's secondary-and-above members with their memberships, once."""
+    key = ("route-higher-members", alliance)
+    found: list[tuple[Institution, Any]] | None = graph.memo.get(key)
+    if found is None:
+        found = []
+        for other, m in graph.into_list(alliance, Rel.MEMBER_OF):
+            i = graph.node_obj(other)
+            if i.level.rank >= 2:
+                found.append((i, m))
+        graph.memo[key] = found
+    return found
 
 
 def on_neo4j(reader: Reader, request: RouteRequest) -> Route:

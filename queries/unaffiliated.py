@@ -153,8 +153,11 @@ def entries_on_networkx(
 ) -> list[Unaffiliated]:
     allowed = {Ownership.PUBLIC} | ({Ownership.UNKNOWN} if include_unknown else set())
     bound, found = set(_regions(scope)), []
+    by_division: dict[str | None, set[str]] = {}  # the bound regions above each division
     for i in _walk.institutions(graph):
-        regions = bound & set(_walk.ancestry_ids(graph, i.division))
+        regions = by_division.get(i.division)
+        if regions is None:
+            regions = by_division[i.division] = bound & set(_walk.ancestry_ids(graph, i.division))
         if (
             i.ownership in allowed
             and ((include_unknown and not bound_only) or regions)

@@ -1,19 +1,19 @@
-"""The embedded store: a networkx `MultiDiGraph` built from the same files as Neo4j.
+"""The embedded store: the graph held in plain Python dicts, built from the same files as Neo4j.
 
 Read-only at run time: it is built once from a dataset and refuses writes. Nodes are keyed
-`(label, id)` and carry their domain object under `obj`; edges carry `type` and `obj`.
-Queries walk adjacency directly (`graph.out(node, Rel.X)`), never a filtered `subgraph_view`,
-which would scan the whole graph for each request.
+`(label, id)` and map to their domain object. Each relationship type has its own adjacency
+(outgoing and incoming), so a walk over one type never looks at the edges of another: at a
+million institutions a division holds thousands of `LOCATED_IN` edges that a `PART_OF` walk
+would otherwise filter one by one. (It began as a networkx `MultiDiGraph` with one adjacency
+for all types; the queries' `on_networkx` names keep that history.)
 """
 
 from __future__ import annotations
 
 import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
-
-import networkx as nx
 
 from graphmodel import deadline
 from graphmodel.dataset import Dataset
@@ -22,15 +22,21 @@ from graphmodel.enums import Label, Rel
 from graphmodel.errors import ReadOnlyStoreError
 from graphmodel.names import join_keys, name_key, place_keys, places_by_division
 from graphmodel.store import LoadReport, NamedQuery
+from stores.substrings import SubstringIndex
 
 NodeKey = tuple[str, str]
+Edge = tuple[NodeKey, Any]  # (the node at the other end, the edge's domain object)
+_NONE: tuple[Edge, ...] = ()
 
 
 class MemoryGraph:
     """The graph plus the indexes a database would keep (ids by label, names)."""
 
     def __init__(self) -> None:
-        self.g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self.nodes: dict[NodeKey, Any] = {}
+        # rel -> node -> edges, in the order they were added; one list per node and type.
+        self.succ: dict[Rel, dict[NodeKey, list[Edge]]] = {rel: {} for rel in Rel}
+        self.pred: dict[Rel, dict[NodeKey, list[Edge]]] = {rel: {} for rel in Rel}
         self.by_label: dict[str, dict[str, Any]] = defaultdict(dict)
         self.by_name: dict[str, set[str]] = defaultdict(set)
         self.boundaries: dict[str, Boundary] = {}
@@ -42,16 +48,39 @@ class MemoryGraph:
         self.search_text: dict[str, str] = {}
         # Each institution's name keys, computed once, for substring search.
         self.name_keys: dict[str, tuple[str, ...]] = {}  # id -> keys, primary name first
+        # The n-gram index over the primary name keys, built on the first substring search.
+        self.substrings = SubstringIndex(self)
         # Values derived from the graph by queries (a region's route pool, an ancestry):
         # the graph never changes once built, so they are computed once and kept.
         self.memo: dict[tuple[Any, ...], Any] = {}
 
+    def __contains__(self, node: object) -> bool:
+        return node in self.nodes
+
     def add_node(self, label: Label, ident: str, obj: Any) -> None:
-        self.g.add_node((label.value, ident), obj=obj)
+        self.nodes[(label.value, ident)] = obj
         self.by_label[label.value][ident] = obj
 
     def add_edge(self, rel: Rel, start: NodeKey, end: NodeKey, key: str, obj: Any) -> None:
-        self.g.add_edge(start, end, key=f"{rel.value}:{key}", type=rel, obj=obj)
+        """One edge; prefer `add_edges`, which also drops repeated keys."""
+        self.add_edges(rel, [(start, end, key, obj)])
+
+    def add_edges(self, rel: Rel, edges: Iterable[tuple[NodeKey, NodeKey, str, Any]]) -> None:
+        """Edges of one type. An edge repeating an earlier one's endpoints and key replaces
+        its object and keeps its place, as Neo4j's MERGE on the key does."""
+        unique: dict[tuple[NodeKey, NodeKey, str], Any] = {}
+        for start, end, key, obj in edges:
+            unique[(start, end, key)] = obj
+        succ, pred = self.succ[rel], self.pred[rel]
+        for (start, end, _), obj in unique.items():
+            if (found := succ.get(start)) is None:
+                succ[start] = [(end, obj)]
+            else:
+                found.append((end, obj))
+            if (found := pred.get(end)) is None:
+                pred[end] = [(start, obj)]
+            else:
+                found.append((start, obj))
 
     def get(self, label: Label, ident: str) -> Any:
         """The domain object, or None."""
@@ -63,24 +92,25 @@ class MemoryGraph:
 
     def out(self, node: NodeKey, rel: Rel) -> Iterator[tuple[NodeKey, Any]]:
         """(target, edge object) for each outgoing edge of type `rel`."""
-        if node not in self.g:
-            return
-        for target, edges in self.g.succ[node].items():
-            for data in edges.values():
-                if data["type"] is rel:
-                    yield target, data["obj"]
+        return iter(self.succ[rel].get(node, _NONE))
 
     def into(self, node: NodeKey, rel: Rel) -> Iterator[tuple[NodeKey, Any]]:
         """(origin, edge object) for each incoming edge of type `rel`."""
-        if node not in self.g:
-            return
-        for origin, edges in self.g.pred[node].items():
-            for data in edges.values():
-                if data["type"] is rel:
-                    yield origin, data["obj"]
+        return iter(self.pred[rel].get(node, _NONE))
+
+    def out_list(self, node: NodeKey, rel: Rel) -> list[Edge] | tuple[Edge, ...]:
+        """`out` without the iterator, for hot loops: the stored sequence, not to be changed."""
+        return self.succ[rel].get(node, _NONE)
+
+    def into_list(self, node: NodeKey, rel: Rel) -> list[Edge] | tuple[Edge, ...]:
+        """`into` without the iterator, for hot loops: the stored sequence, not to be changed."""
+        return self.pred[rel].get(node, _NONE)
 
     def node_obj(self, node: NodeKey) -> Any:
-        return self.g.nodes[node]["obj"]
+        return self.nodes[node]
+
+    def edge_counts(self) -> dict[Rel, int]:
+        return {rel: sum(map(len, adj.values())) for rel, adj in self.succ.items()}
 
 
 def build(dataset: Dataset) -> MemoryGraph:
@@ -97,73 +127,54 @@ def build(dataset: Dataset) -> MemoryGraph:
 
 def _build(dataset: Dataset) -> MemoryGraph:
     m = MemoryGraph()
+    D, A, G = Label.DIVISION.value, Label.ALLIANCE.value, Label.GRID.value
+    I = Label.INSTITUTION.value  # noqa: E741 (the label, as in Cypher)
     for d in dataset.divisions:
         m.add_node(Label.DIVISION, d.id, d)
-    for d in dataset.divisions:
-        if d.parent:
-            m.add_edge(Rel.PART_OF, (Label.DIVISION, d.id), (Label.DIVISION, d.parent), "", None)
+    m.add_edges(Rel.PART_OF, (((D, d.id), (D, d.parent), "", None) for d in dataset.divisions
+                              if d.parent))  # fmt: skip
     m.boundaries = {b.id: b for b in dataset.boundaries}
     for g in dataset.grids:
         m.add_node(Label.GRID, g.id, g)
-        m.add_edge(Rel.WITHIN, (Label.GRID, g.id), (Label.DIVISION, g.division), "", None)
+    m.add_edges(Rel.WITHIN, (((G, g.id), (D, g.division), "", None) for g in dataset.grids))
     places = places_by_division((d.id, d.name, d.parent) for d in dataset.divisions)
+    by_name, name_keys, search_text = m.by_name, m.name_keys, m.search_text
+    by_place = m.by_place
     for i in dataset.institutions:
         m.add_node(Label.INSTITUTION, i.id, i)
         keys = tuple(name_key(name) for name in i.all_names)
         for key in keys:
-            m.by_name[key].add(i.id)
-        m.name_keys[i.id] = keys
+            by_name[key].add(i.id)
+        name_keys[i.id] = keys
         extra = place_keys(i.all_names, places.get(i.division or "", ()), keys=keys)
-        by_place = m.by_place
         for key in extra:
             by_place[key] = (*by_place.get(key, ()), i.id)
-        m.search_text[i.id] = join_keys(keys, extra)
-        if i.division:
-            m.add_edge(
-                Rel.LOCATED_IN, (Label.INSTITUTION, i.id), (Label.DIVISION, i.division), "", None
-            )
+        search_text[i.id] = join_keys(keys, extra)
+    m.add_edges(Rel.LOCATED_IN, (((I, i.id), (D, i.division), "", None)
+                                 for i in dataset.institutions if i.division))  # fmt: skip
     for a in dataset.alliances:
         m.add_node(Label.ALLIANCE, a.id, a)
-    for ms in dataset.memberships:
-        m.add_edge(
-            Rel.MEMBER_OF,
-            (Label.INSTITUTION, ms.institution),
-            (Label.ALLIANCE, ms.alliance),
-            ms.key,
-            ms,
-        )
-    for s in dataset.services:
-        m.add_edge(Rel.SERVES, (Label.ALLIANCE, s.alliance), (Label.GRID, s.grid), s.key, s)
-    for p in dataset.pairings:
-        m.add_edge(
-            Rel.PAIRED_WITH, (Label.INSTITUTION, p.upper), (Label.INSTITUTION, p.lower), p.key, p
-        )
-    for c in dataset.channels:
-        m.add_edge(
-            Rel.CHANNEL,
-            (Label.INSTITUTION, c.source_institution),
-            (Label.INSTITUTION, c.target_institution),
-            c.key,
-            c,
-        )
-    for r in dataset.referrals:
-        m.add_edge(
-            Rel.REFERRED,
-            (Label.INSTITUTION, r.source_institution),
-            (Label.INSTITUTION, r.target_institution),
-            r.key,
-            r,
-        )
+    m.add_edges(Rel.MEMBER_OF, (((I, ms.institution), (A, ms.alliance), ms.key, ms)
+                                for ms in dataset.memberships))  # fmt: skip
+    m.add_edges(Rel.SERVES, (((A, s.alliance), (G, s.grid), s.key, s) for s in dataset.services))
+    m.add_edges(Rel.PAIRED_WITH, (((I, p.upper), (I, p.lower), p.key, p)
+                                  for p in dataset.pairings))  # fmt: skip
+    m.add_edges(Rel.CHANNEL, (((I, c.source_institution), (I, c.target_institution), c.key, c)
+                              for c in dataset.channels))  # fmt: skip
+    m.add_edges(Rel.REFERRED, (((I, r.source_institution), (I, r.target_institution), r.key, r)
+                               for r in dataset.referrals))  # fmt: skip
+    P, R = Label.POLICY.value, Label.RULE.value
     for pol in dataset.policies:
         m.add_node(Label.POLICY, pol.id, pol)
-        m.add_edge(Rel.APPLIES_TO, (Label.POLICY, pol.id), (Label.DIVISION, pol.region), "", None)
         for rule in pol.rules:
             m.add_node(Label.RULE, rule.id, rule)
-            m.add_edge(Rel.HAS_RULE, (Label.POLICY, pol.id), (Label.RULE, rule.id), "", None)
-            for target in rule.designates:
-                m.add_edge(
-                    Rel.DESIGNATES, (Label.RULE, rule.id), (Label.INSTITUTION, target), "", None
-                )
+    m.add_edges(Rel.APPLIES_TO, (((P, pol.id), (D, pol.region), "", None)
+                                 for pol in dataset.policies))  # fmt: skip
+    m.add_edges(Rel.HAS_RULE, (((P, pol.id), (R, rule.id), "", None)
+                               for pol in dataset.policies for rule in pol.rules))  # fmt: skip
+    m.add_edges(Rel.DESIGNATES, (((R, rule.id), (I, target), "", None)
+                                 for pol in dataset.policies for rule in pol.rules
+                                 for target in rule.designates))  # fmt: skip
     return m
 
 
@@ -187,8 +198,9 @@ class MemoryStore:
         for label, items in self.graph.by_label.items():
             if items:
                 counts[label] += len(items)
-        for _, _, data in self.graph.g.edges(data=True):
-            counts[data["type"].value] += 1
+        for rel, n in self.graph.edge_counts().items():
+            if n:
+                counts[rel.value] += n
         return dict(counts)
 
     def load(self, dataset: Dataset) -> LoadReport:
