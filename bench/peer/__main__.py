@@ -28,6 +28,7 @@ The ratio is ours/peer of the median req/s: above 1 alliancegraph serves more.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import http.client
 import json
@@ -101,7 +102,8 @@ def own_neo4j(port: int, heap: str) -> Iterator[dict[str, str]]:
         raise SystemExit(f"port {port} is in use: choose another with --neo4j-port")
     state = tempfile.mkdtemp(prefix="ag-peer-neo4j-")
     env = {**os.environ, "NEO4J_TEST_PORT": str(port), "NEO4J_TEST_STATE_DIR": state,
-           "PYTHON": sys.executable, "NEO4J_TEST_JAVA_OPTS": heap}  # fmt: skip
+           "PYTHON": sys.executable, "NEO4J_TEST_JAVA_OPTS": heap,
+           "NEO4J_TEST_START_TIMEOUT": "600"}  # fmt: skip
     try:
         log(f"starting Neo4j on bolt://127.0.0.1:{port} (state {state}) ...")
         subprocess.run(["bash", str(NEO4J_SH), "start"], env=env, check=True)
@@ -153,6 +155,23 @@ def server(name: str, command: list[str], env: dict[str, str], port: int, ready:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
         out.close()
+
+
+@contextmanager
+def exclusive(lock: Path | None) -> Iterator[None]:
+    """Hold an exclusive flock on `lock` (if given), so heavy runs on a shared machine take
+    turns; the servers are up and idle while we wait."""
+    if lock is None:
+        yield
+        return
+    with lock.open("a") as f:
+        log(f"waiting for the lock {lock} ...")
+        fcntl.flock(f, fcntl.LOCK_EX)
+        log("got the lock")
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 class Http:
@@ -397,7 +416,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             server("alliancegraph", ours_cmd, ours_env, ours_port, "/readyz", logs),
             server("peer", peer_cmd, peer_env, peer_port, "/graphql?query=%7B__typename%7D",
                    logs),
+            exclusive(args.lock),
         ):  # fmt: skip
+            results["load_at_timing"] = os.getloadavg()
             results["check"] = check(reads, ids, ours_port, peer_port, args.connections)
             bodies = {
                 (r.key, side): [body(doc, i) for i in ids[r.ids]]
