@@ -355,6 +355,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--neo4j-port", type=int, default=17802)
     p.add_argument("--neo4j-heap", default="-Xms1g -Xmx1g -XX:+ExitOnOutOfMemoryError")
     p.add_argument(
+        "--lock",
+        type=Path,
+        help="hold an flock on this file while checking and timing (not while loading), "
+        "e.g. /tmp/ag-heavy.lock on a shared machine",
+    )
+    p.add_argument(
         "--only",
         choices=[r.key for r in READS],
         action="append",
