@@ -1,0 +1,1 @@
+"""The peer benchmark: alliancegraph against the Neo4j GraphQL Library (see __main__)."""
