@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -45,10 +46,11 @@ class Context:
     settings: Settings
     role: str | None
     request_id: str
-    loaders: Loaders = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.store)
+    @cached_property
+    def loaders(self) -> Loaders:
+        """Made on first use: a request that batches nothing (most) builds no DataLoader."""
+        return Loaders(self.store)
 
     async def run(self, query: NamedQuery, /, **args: Any) -> Any:
         """A named query, off the event loop unless the store is the embedded one."""

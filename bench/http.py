@@ -12,7 +12,7 @@ hits every query alike; the figure to read is the ratio to hello of the same run
     .venv/bin/python -m bench.http [--rounds 3] [--duration 5] [--sample wuxi]
 
 Prints a table and writes bench/results/http-<timestamp>.json (gitignored). Needs Node
-and npm: autocannon is run with `npx --yes autocannon@8` (fetched once into npm's cache).
+and npm: autocannon 8 is fetched once into npm's cache by `npx`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,17 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-AUTOCANNON = ["npx", "--yes", "autocannon@8"]
+AUTOCANNON_PACKAGE = "autocannon@8"
+
+
+def autocannon() -> list[str]:
+    """The autocannon command, resolved once through npx (each npx call costs seconds)."""
+    found = subprocess.run(
+        ["npx", "--yes", "-p", AUTOCANNON_PACKAGE, "-c", "command -v autocannon"],
+        capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    return [found.stdout.strip().splitlines()[-1]]
+
 
 COUNTERPARTS = """{ counterparts(institution: "无锡市第二人民医院") {
   direction department institution { id name } alliance { id name kind } } }"""
@@ -121,10 +131,11 @@ def post(port: int, query: str) -> Any:
         return json.loads(response.read())
 
 
-def load(port: int, query: str, seconds: float, connections: int, core: int | None) -> dict:
+def load(cannon: list[str], port: int, query: str, seconds: float, connections: int,
+         core: int | None) -> dict:  # fmt: skip
     """One autocannon run: req/s, latency percentiles, and every kind of failed answer."""
     body = json.dumps({"query": query})
-    argv = [*AUTOCANNON, "-c", str(connections), "-d", str(seconds), "-m", "POST",
+    argv = [*cannon, "-c", str(connections), "-d", str(seconds), "-m", "POST",
             "-H", "content-type=application/json", "-b", body, "-j",
             f"http://127.0.0.1:{port}/graphql"]  # fmt: skip
     if core is not None and shutil.which("taskset"):
@@ -150,11 +161,21 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--sample", default="wuxi", help="bundled sample the API serves")
     p.add_argument("--only", nargs="*", help="query names to run besides hello")
-    p.add_argument("--hold", type=float, default=0,
-                   help="keep loading `counterparts` this many seconds first (for a profiler)")
+    p.add_argument(
+        "--hold",
+        type=float,
+        default=0,
+        help="keep loading `counterparts` this many seconds first (for a profiler)",
+    )
+    p.add_argument("--no-pin", action="store_true", help="let the servers use every core")
     args = p.parse_args(argv)
-    two_cores = len(os.sched_getaffinity(0)) >= 2
+    cannon = autocannon()
+    two_cores = len(os.sched_getaffinity(0)) >= 2 and not args.no_pin
     server_core, client_core = (0, 1) if two_cores else (None, None)
+
+    def hit(port: int, query: str, seconds: float) -> dict:
+        return load(cannon, port, query, seconds, args.connections, client_core)
+
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     hello_port, api_port = _free_port(), _free_port()
@@ -179,17 +200,17 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit(f"{name}: {answer}")
         if args.hold:
             print(f"loading counterparts for {args.hold:g} s; server pid {api_pid}", flush=True)
-            load(api_port, queries["counterparts"], args.hold, args.connections, client_core)
+            load(
+                cannon, api_port, queries["counterparts"], args.hold, args.connections, client_core
+            )
         for name, query in queries.items():
             port = hello_port if name == "hello" else api_port
-            load(port, query, args.warmup, args.connections, client_core)
+            hit(port, query, args.warmup)
         for r in range(args.rounds):
-            order = names[r % len(names):] + names[: r % len(names)]  # rotate: no fixed slot
+            order = names[r % len(names) :] + names[: r % len(names)]  # rotate: no fixed slot
             for name in order:
                 port = hello_port if name == "hello" else api_port
-                runs[name].append(
-                    load(port, queries[name], args.duration, args.connections, client_core)
-                )
+                runs[name].append(hit(port, queries[name], args.duration))
     load_after = os.getloadavg()
     hello = statistics.median(x["rps"] for x in runs["hello"])
     summary = {}
@@ -217,8 +238,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, s in summary.items():
         print(f"{name:24} {s['median_rps']:8.1f} {s['ratio_to_hello']:8.3f} "
               f"{s['p50_ms']:7.1f} {s['p99_ms']:7.1f} {s['failed']:6}")  # fmt: skip
-    print(f"rounds {args.rounds} × {args.duration:g} s, {args.connections} connections; "
-          f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; {out}")  # fmt: skip
+    print(f"rounds {args.rounds} × {args.duration:g} s, {args.connections} connections; load "
+          f"average {load_before[0]:.2f} before, {load_after[0]:.2f} after; {out}")  # fmt: skip
 
 
 if __name__ == "__main__":
