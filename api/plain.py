@@ -17,9 +17,11 @@ view's way and gets its answer or refusal, as before.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -75,7 +77,15 @@ def plain(scope: Scope) -> Plain | None:
 
 
 class PlainAnswers:
-    """Mixed into the strawberry view (`api.app.GraphQLApp`): its steps, minus the parsing."""
+    """Mixed into the strawberry view (`api.app.GraphQLApp`): its steps, minus the parsing,
+    and its JSON encoder replaced by orjson (a third of the encoding time of `json.dumps`;
+    non-ASCII text is sent as UTF-8, not as `\\u` escapes)."""
+
+    def encode_json(self, data: object) -> bytes:
+        try:
+            return orjson.dumps(data)
+        except (TypeError, orjson.JSONEncodeError):  # an int past 64 bits, a non-str key
+            return json.dumps(data, separators=(",", ":")).encode()
 
     async def answer_plain(self: Any, request: Request, given: Plain) -> Response:
         sub_response = await self.get_sub_response(request)

@@ -97,11 +97,12 @@ def _pin(core: int | None) -> Any:
 
 
 @contextlib.contextmanager
-def server(argv: list[str], port: int, core: int | None, log: Path) -> Iterator[int]:
+def server(argv: list[str], port: int, core: int | None, log: Path,
+           root: Path = ROOT) -> Iterator[int]:  # fmt: skip
     """Run a server process until the block ends; yields its pid once /graphql answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     with log.open("wb") as out:
-        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(argv, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 preexec_fn=_pin(core))  # fmt: skip
         try:
             deadline = time.monotonic() + 120
@@ -168,6 +169,12 @@ def main(argv: list[str] | None = None) -> None:
         help="keep loading `counterparts` this many seconds first (for a profiler)",
     )
     p.add_argument("--no-pin", action="store_true", help="let the servers use every core")
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        help="a copy of another commit (git archive): "
+        "its API is served too and its queries are interleaved, marked `base:`",
+    )
     args = p.parse_args(argv)
     cannon = autocannon()
     two_cores = len(os.sched_getaffinity(0)) >= 2 and not args.no_pin
@@ -183,34 +190,40 @@ def main(argv: list[str] | None = None) -> None:
     hello_argv = [py, "-c", f"from bench.http import serve_hello; serve_hello({hello_port})"]
     api_argv = [py, "-m", "cli", "--sample", args.sample, "serve", "--port", str(api_port)]
     names = [n for n in QUERIES if n == "hello" or not args.only or n in args.only]
-    runs: dict[str, list[dict]] = {n: [] for n in names}
+    base_port = _free_port()
+    base_argv = [*api_argv[:-1], str(base_port)]
+    targets = {n: hello_port if n == "hello" else api_port for n in names}
+    if args.baseline:
+        targets |= {f"base:{n}": base_port for n in names if n != "hello"}
+    runs: dict[str, list[dict]] = {n: [] for n in targets}
     load_before = os.getloadavg()
-    with (
-        server(hello_argv, hello_port, server_core, RESULTS / f"http-{stamp}-hello.log"),
-        server(api_argv, api_port, server_core, RESULTS / f"http-{stamp}-api.log") as api_pid,
-    ):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(
+            server(hello_argv, hello_port, server_core, RESULTS / f"http-{stamp}-hello.log")
+        )
+        api_pid = stack.enter_context(
+            server(api_argv, api_port, server_core, RESULTS / f"http-{stamp}-api.log")
+        )
+        if args.baseline:
+            base_log = RESULTS / f"http-{stamp}-base.log"
+            stack.enter_context(server(base_argv, base_port, server_core, base_log, args.baseline))
         some = post(api_port, "{ institutions(first: 1) { nodes { id } } }")
         ident = some["data"]["institutions"]["nodes"][0]["id"]
-        queries = {n: QUERIES[n] % {"id": ident} if "%(" in QUERIES[n] else QUERIES[n]
-                   for n in names}  # fmt: skip
+        queries = {t: QUERIES[t.removeprefix("base:")] for t in targets}
+        queries = {t: q % {"id": ident} if "%(" in q else q for t, q in queries.items()}
         for name, query in queries.items():  # every query answers, without errors
-            port = hello_port if name == "hello" else api_port
-            answer = post(port, query)
+            answer = post(targets[name], query)
             if answer.get("errors") or not answer.get("data"):
                 raise SystemExit(f"{name}: {answer}")
         if args.hold:
             print(f"loading counterparts for {args.hold:g} s; server pid {api_pid}", flush=True)
-            load(
-                cannon, api_port, queries["counterparts"], args.hold, args.connections, client_core
-            )
+            hit(api_port, queries["counterparts"], args.hold)
         for name, query in queries.items():
-            port = hello_port if name == "hello" else api_port
-            hit(port, query, args.warmup)
+            hit(targets[name], query, args.warmup)
+        order = list(targets)
         for r in range(args.rounds):
-            order = names[r % len(names) :] + names[: r % len(names)]  # rotate: no fixed slot
-            for name in order:
-                port = hello_port if name == "hello" else api_port
-                runs[name].append(hit(port, queries[name], args.duration))
+            for name in order[r % len(order) :] + order[: r % len(order)]:  # rotated
+                runs[name].append(hit(targets[name], queries[name], args.duration))
     load_after = os.getloadavg()
     hello = statistics.median(x["rps"] for x in runs["hello"])
     summary = {}
