@@ -5,20 +5,17 @@ distinct 2 MB documents stay parsed. These hold at most `entries` documents and 
 `max_bytes` of their text (a parsed document takes a small multiple of its text), and
 never one larger than a sixteenth of that. Each schema (each app) has its own caches.
 
-Validation here also hides graphql-core's suggestions ("Did you mean 'registerInstitution'?")
-when asked to: in production they would leak the schema that introspection keeps private.
+Validation (`api.pipeline`) also hides graphql-core's suggestions ("Did you mean
+'registerInstitution'?") in production: they would leak the schema that introspection keeps
+private.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from graphql import DocumentNode, GraphQLError, parse, validate
-from strawberry.extensions import SchemaExtension
-from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
-from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from graphql import DocumentNode, GraphQLError
 
 V = TypeVar("V")
 
@@ -68,61 +65,13 @@ class ByteLRU(Generic[V]):
 
 
 class Caches:
-    """One app's caches: parsed documents and validation results, by document text."""
+    """One app's caches: parsed documents, validation results and costs, by document text.
+
+    Filled by `api.pipeline.Preparation`; their hit counters show, in a test or a bench,
+    that a repeated request is served from them.
+    """
 
     def __init__(self, entries: int, max_bytes: int) -> None:
         self.documents: ByteLRU[DocumentNode] = ByteLRU(entries, max_bytes)
         self.validations: ByteLRU[tuple[GraphQLError, ...]] = ByteLRU(entries, max_bytes)
-
-
-class CachedParser(SchemaExtension):
-    def __init__(self, caches: Caches) -> None:
-        super().__init__()
-        self.caches = caches
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        query = context.query or ""
-        # The token limit (MaxTokensLimiter) is a parse option: it is part of the key.
-        key = f"{context.parse_options.get('max_tokens')}\0{query}"
-        document = self.caches.documents.get(key)
-        if document is None:
-            document = parse(query, **context.parse_options)
-            self.caches.documents.put(key, document)
-        context.graphql_document = document
-        yield
-
-
-class CachedValidation(SchemaExtension):
-    """Validate with the request's rules, suggestions hidden when asked, cached by text.
-
-    The rules (depth, aliases, …) come from the app's settings, the same for every request
-    to one schema, so the document text alone is the key.
-    """
-
-    def __init__(self, caches: Caches, hide_suggestions: bool) -> None:
-        super().__init__()
-        self.caches = caches
-        self.hide_suggestions = hide_suggestions
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        query = context.query or ""
-        errors = self.caches.validations.get(query)
-        if errors is None and context.graphql_document is not None:
-            rules: Any = (
-                *context.validation_rules,
-                MaybeNullValidationRule,
-                OneOfInputValidationRule,
-            )
-            errors = tuple(
-                validate(
-                    context.schema._schema,
-                    context.graphql_document,
-                    rules,
-                    hide_suggestions=self.hide_suggestions,
-                )
-            )
-            self.caches.validations.put(query, errors)
-        context.pre_execution_errors = list(errors or ())
-        yield
+        self.costs: ByteLRU[int] = ByteLRU(entries, max_bytes)

@@ -2,6 +2,11 @@
 
 DataLoaders are made per request, so their caches never outlive it; each batches the ids
 one GraphQL response asks for into one call of a batched named query (no N+1).
+
+Store calls go to a thread only for a store that waits on I/O (Neo4j's driver is
+synchronous). The embedded store's calls are Python walks holding the GIL: a thread runs
+them no sooner, and the hand-over to it and back cost more than a lookup itself (two
+thread switches per call, milliseconds on a loaded machine, measured with bench/http.py).
 """
 
 from __future__ import annotations
@@ -9,8 +14,9 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -28,6 +34,7 @@ from queries.neighbours import (
     MEMBERSHIPS_OF,
     PAIRINGS_OF,
 )
+from stores.memory import MemoryStore
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -39,18 +46,41 @@ class Context:
     settings: Settings
     role: str | None
     request_id: str
-    loaders: Loaders = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.store)
+    @cached_property
+    def loaders(self) -> Loaders:
+        """Made on first use: a request that batches nothing (most) builds no DataLoader."""
+        return Loaders(self.store)
 
     async def run(self, query: NamedQuery, /, **args: Any) -> Any:
-        """A named query off the event loop: the Neo4j driver used here is synchronous."""
-        return await asyncio.to_thread(self.store.run, query, **args)
+        """A named query, off the event loop unless the store is the embedded one."""
+        return await call(self.store, query, **args)
+
+    async def offload(self, work: Callable[..., V], /, *args: Any) -> V:
+        """`work(*args)`, a function that reads the store: like `run`, inline or in a thread."""
+        return await offload(self.store, work, *args)
 
     def require_editor(self) -> None:
         if self.role != "editor":
             raise ForbiddenError("this operation needs a bearer token with the editor role")
+
+
+async def offload(store: Store, work: Callable[..., V], /, *args: Any, **kwargs: Any) -> V:
+    """`work(*args, **kwargs)`, which reads `store`: inline on the embedded store, else in a
+    thread.
+
+    Exactly `MemoryStore`, not a wrapper of it: a wrapper may block (a test's slow store).
+    A costly query runs in the heavy lane's own loop (`api/lane.py`), so inline it holds up
+    that loop only, never the main one.
+    """
+    if type(store) is MemoryStore:
+        return work(*args, **kwargs)
+    return await asyncio.to_thread(work, *args, **kwargs)
+
+
+async def call(store: Store, query: NamedQuery, /, **args: Any) -> Any:
+    """`store.run(query, **args)`, inline or in a thread as `offload` says."""
+    return await offload(store, store.run, query, **args)
 
 
 def _grouped(
@@ -66,7 +96,7 @@ def _grouped(
             by_day[day].append(ident)
         found: dict[tuple[str, date], list[Any]] = defaultdict(list)
         for day, ids in by_day.items():
-            for item in await asyncio.to_thread(store.run, query, ids=ids, on=day):
+            for item in await call(store, query, ids=ids, on=day):
                 found[(key_of(item), day)].append(item)
         return [found.get(k, []) for k in keys]
 
@@ -77,7 +107,7 @@ def _by_id(
     store: Store, query: NamedQuery
 ) -> Callable[[list[str]], Awaitable[Sequence[Any | None]]]:
     async def load(keys: list[str]) -> list[Any | None]:
-        found = {x.id: x for x in await asyncio.to_thread(store.run, query, ids=keys)}
+        found = {x.id: x for x in await call(store, query, ids=keys)}
         return [found.get(k) for k in keys]
 
     return load

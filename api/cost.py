@@ -37,7 +37,6 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
@@ -52,7 +51,6 @@ from graphql import (
     is_list_type,
     is_object_type,
 )
-from strawberry.extensions import SchemaExtension
 
 # Lists without `first`: at most this many items, anywhere in the country. Keep every
 # bound here; the cost test fails if one makes a page's query too costly.
@@ -237,42 +235,3 @@ def query_cost(
             return 10**18
         worst = max(worst, walk.total)
     return worst
-
-
-class QueryCostLimiter(SchemaExtension):
-    """Refuse, before execution, an operation whose cost is over the budget.
-
-    Listed after the validation step's extensions: it prices only documents that are valid,
-    so every field it meets exists.
-    """
-
-    def __init__(self, budget: int, max_page_size: int) -> None:
-        super().__init__()
-        self.budget = budget
-        self.max_page_size = max_page_size
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None and context.pre_execution_errors == []:
-            cost = query_cost(
-                context.schema._schema,
-                document,
-                context.variables,
-                context.operation_name,
-                self.max_page_size,
-            )
-            if cost > self.budget:
-                shown = "more than 10^18" if cost >= 10**18 else str(cost)
-                context.pre_execution_errors = [
-                    GraphQLError(
-                        f"query cost {shown} is over the budget of {self.budget}: ask for "
-                        "smaller pages (first), fewer nested lists or fewer aliases",
-                        extensions={
-                            "code": "QUERY_TOO_COSTLY",
-                            "cost": cost,
-                            "budget": self.budget,
-                        },
-                    )
-                ]
-        yield

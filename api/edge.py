@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import re
@@ -158,6 +157,9 @@ async def guarded(
         except ClientGone:
             return
 
+    # The request runs in this task, under `asyncio.timeout`, and a watcher task cancels it
+    # when the client goes away: one task per request besides the server's own, not two
+    # and an `asyncio.wait` (a tenth of a cheap request's time).
     gone = asyncio.Event()
     replayed = False
 
@@ -176,36 +178,34 @@ async def guarded(
         started = True
         await send(message)
 
+    task = asyncio.current_task()
+    assert task is not None
+
     async def watch() -> None:
         while (await receive())["type"] != "http.disconnect":
             pass
         gone.set()
+        task.cancel()
 
     with deadline.within(settings.request_timeout) as limit:
-        work = asyncio.ensure_future(app(scope, replay, tracked))
         watcher = asyncio.ensure_future(watch())
+        timeout = asyncio.timeout(settings.request_timeout)
         try:
-            done, _ = await asyncio.wait(
-                {work, watcher},
-                timeout=settings.request_timeout,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
+            async with timeout:
+                await app(scope, replay, tracked)
+            return
+        except TimeoutError:
+            if not timeout.expired():
+                raise  # the app's own TimeoutError, not the deadline
+            limit.cancel()
         except asyncio.CancelledError:
             limit.cancel()
-            work.cancel()
-            watcher.cancel()
-            raise
-        watcher.cancel()
-        if work in done:
-            work.result()
-            return
-        limit.cancel()
-        work.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await work
-        if watcher in done:
+            if not gone.is_set() or task.uncancel() > 0:
+                raise  # cancelled from outside (shutdown), not by the watcher
             log.info("request %s: the client went away; its work was cancelled", request_id)
             return
+        finally:
+            watcher.cancel()
         log.warning(
             "request %s: over the %g s timeout; cancelled", request_id, settings.request_timeout
         )
