@@ -54,8 +54,11 @@ def served(*args: str, env: dict[str, str] | None = None, timeout: float = 90) -
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "cli", "serve", "--port", str(port), *args],
-            cwd=ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=child_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     server = Served(port, process, log)
     try:
         deadline = time.monotonic() + timeout

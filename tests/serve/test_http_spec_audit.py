@@ -24,8 +24,14 @@ def audit(url: str) -> list[dict[str, str]]:
     node = shutil.which("node")
     if node is None or not (AUDIT / "node_modules" / "graphql-http").is_dir():
         pytest.fail("the audit needs Node and `npm ci` in tests/serve/audit (./test.sh runs it)")
-    out = subprocess.run([node, "audit.mjs", f"{url}/graphql"], cwd=AUDIT, check=True,
-                         capture_output=True, text=True, timeout=300).stdout  # fmt: skip
+    out = subprocess.run(
+        [node, "audit.mjs", f"{url}/graphql"],
+        cwd=AUDIT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ).stdout
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
