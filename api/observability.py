@@ -78,6 +78,17 @@ class Metrics:
         )
         self.registry.register(Gauges(caches, persisted, store))
         self.names: set[str] = set()
+        # The labelled children, looked up once: `labels()` costs more than the count.
+        self.children: dict[tuple[str, str], tuple[Any, Any]] = {}
+
+    def observe(self, name: str | None, result: str, seconds: float) -> None:
+        key = (self.label(name), result)
+        child = self.children.get(key)
+        if child is None:
+            child = (self.requests.labels(*key), self.latency.labels(key[0]))
+            self.children[key] = child
+        child[0].inc()
+        child[1].observe(seconds)
 
     def label(self, name: str | None) -> str:
         if name is None:
@@ -170,24 +181,25 @@ class Observed:
             result = outcome(status, bool(scope.get("alliancegraph.errors")))
             graphql = scope["path"].endswith("/graphql")
             if self.metrics is not None and graphql:
-                label = self.metrics.label(name)
-                self.metrics.requests.labels(label, result).inc()
-                self.metrics.latency.labels(label).observe(seconds)
-            if self.log:
-                access_log.info(
-                    json.dumps(
-                        {
-                            "ts": round(time.time(), 3),
-                            "requestId": scope.get("alliancegraph.request_id"),
-                            "method": scope["method"],
-                            "path": scope["path"],
-                            "operation": name,
-                            "status": status,
-                            "outcome": result,
-                            "ms": round(seconds * 1000, 2),
-                        },
-                        ensure_ascii=False,
-                    )
+                self.metrics.observe(name, result, seconds)
+            if self.log and access_log.isEnabledFor(logging.INFO):
+                line = json.dumps(
+                    {
+                        "ts": round(time.time(), 3),
+                        "requestId": scope.get("alliancegraph.request_id"),
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "operation": name,
+                        "status": status,
+                        "outcome": result,
+                        "ms": round(seconds * 1000, 2),
+                    },
+                    ensure_ascii=False,
+                )
+                # A record made directly: `info()` would first walk the stack for the
+                # caller's file and line, which an access log does not need.
+                access_log.handle(
+                    access_log.makeRecord(access_log.name, logging.INFO, "", 0, line, None, None)
                 )
 
 
@@ -199,7 +211,3 @@ def configure_access_log() -> None:
         access_log.addHandler(handler)
         access_log.setLevel(logging.INFO)
         access_log.propagate = False
-
-
-def scope_value(scope: Scope, key: str) -> Any:
-    return scope.get(f"alliancegraph.{key}")
