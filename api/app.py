@@ -159,7 +159,11 @@ class GraphQLApp(GraphQL[Context, None]):
                               f"{kind.value} as a POST")  # fmt: skip
             if kind is not None:
                 store = self.holder["store"]
-                version = await asyncio.to_thread(http_cache.data_version, store)
+                # Neo4j's version is a round trip; the embedded store's is an attribute.
+                if store.kind == "memory":
+                    version = http_cache.data_version(store)
+                else:
+                    version = await asyncio.to_thread(http_cache.data_version, store)
                 if version is not None:
                     tag = http_cache.etag(version, body, scope["alliancegraph.media"])
                     scope["alliancegraph.etag"] = tag
