@@ -59,12 +59,15 @@ def response_media_type(accept: str | None) -> str:
 def params_from_query_string(raw: bytes) -> dict[str, Any]:
     """A GET's parameters as a POST body carries them; `variables`/`extensions` are JSON.
 
-    >>> params_from_query_string(b"query=%7B+a+%7D&variables=%7B%22x%22%3A1%7D")
-    {'query': '{ a }', 'variables': {'x': 1}}
+    >>> params_from_query_string(b"query=%7B+a+%7D&variables=%7B%22x%22%3A%22%E9%84%82%22%7D")
+    {'query': '{ a }', 'variables': {'x': '鄂'}}
     """
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise Refusal(400, "INVALID_INPUT", "the query string is not UTF-8") from None
     params: dict[str, Any] = {}
-    for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
-        value = value.encode("latin-1").decode("utf-8", "replace")
+    for name, value in pairs:
         if name in ("variables", "extensions"):
             try:
                 params[name] = json.loads(value) if value else None

@@ -58,3 +58,9 @@ def test_get_takes_url_encoded_variables(memory_store: Store) -> None:
         assert got.json() == {"data": {"institution": {"name": "杜山镇卫生院"}}}
         broken = api.client.get("/graphql", params={**params, "variables": "{"})
         assert broken.status_code == 400
+        # Chinese in the variables, percent-encoded as UTF-8 (how the page's names travel).
+        by_name = {**params, "variables": '{"id": "杜山镇卫生院"}'}
+        got = api.client.get("/graphql", params=by_name)
+        assert got.json() == {"data": {"institution": {"name": "杜山镇卫生院"}}}
+        not_utf8 = api.client.get("/graphql?query=%7B__typename%7D&variables=%FF")
+        assert not_utf8.status_code == 400
