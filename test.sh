@@ -12,6 +12,12 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | gre
         || { cat /tmp/alliancegraph-apt.log >&2; exit 1; }
 fi
 bash scripts/web.sh
+# The GraphQL-over-HTTP specification's audit suite (npm graphql-http, pinned) for tests/serve.
+if [[ ! -f tests/serve/audit/node_modules/.package-lock.json \
+      || tests/serve/audit/package-lock.json -nt tests/serve/audit/node_modules/.package-lock.json ]]; then
+    (cd tests/serve/audit && npm ci --no-audit --no-fund >/tmp/alliancegraph-audit-npm.log 2>&1) \
+        || { cat /tmp/alliancegraph-audit-npm.log >&2; exit 1; }
+fi
 
 export PYTHON="$PWD/.venv/bin/python"
 started_here=0

@@ -1,4 +1,9 @@
-"""`create_app(settings)`: the ASGI app — GraphQL at /graphql, /healthz and /readyz.
+"""`create_app(settings)`: the ASGI app — GraphQL at /graphql, /healthz, /readyz, /metrics.
+
+Around strawberry: the GraphQL-over-HTTP rules (`api/http_spec.py`), persisted operations
+(`api/persisted.py`), HTTP caching of GETs (`api/http_cache.py`), CORS (Starlette's
+`CORSMiddleware`, only for the configured origins), metrics and JSON access logs
+(`api/observability.py`) and, when configured, tracing (`api/tracing.py`).
 
 The store is opened in the lifespan (Neo4j when NEO4J_URI is set, otherwise the embedded
 store with the bundled samples) and closed at shutdown.
@@ -8,30 +13,47 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import os
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import DocumentNode, GraphQLError, parse
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from api import http_cache
 from api.auth import role_for
 from api.context import Context
-from api.edge import error_response, guarded
+from api.edge import Refusal, error_response, guarded
 from api.errors import coded
 from api.heavy_process import HeavyProcess, WorkerUnavailable
+from api.http_spec import (
+    GRAPHQL_RESPONSE,
+    check_params,
+    operation_kind,
+    operation_name,
+    params_from_query_string,
+    response_media_type,
+)
 from api.lane import Lane
+from api.observability import Metrics, Observed, configure_access_log
+from api.persisted import Persisted, PersistedNotFound
 from api.plain import PlainAnswers, plain
 from api.schema import build_schema
 from api.static_page import planner_page
+from api.tracing import TracedStore, traced_app, tracer_provider
 from graphmodel.errors import AllianceGraphError
 from graphmodel.settings import Settings
 from graphmodel.store import Store
@@ -50,10 +72,26 @@ class GraphQLApp(PlainAnswers, GraphQL[Context, None]):
         )
         self.settings = settings
         self.holder = holder
+        self.persisted = Persisted(settings)
         self.lane: Lane | None = None  # started by the app's lifespan
         self.worker: HeavyProcess | None = None  # likewise, for a server from the environment
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            prepared = await self.prepare(scope, receive)
+        except Refusal as r:
+            request_id = scope.get("alliancegraph.request_id", "-")
+            response = error_response(r.status, r.code, r.message, request_id)
+            if r.status == 405:
+                response.headers["allow"] = "POST"
+            await response(scope, receive, send)
+            return
+        if isinstance(prepared, Response):
+            await prepared(scope, receive, send)
+            return
+        outer = scope
+        scope, receive = prepared
+
         async def respond() -> Response:
             # strawberry answers a request it cannot take (wrong content type, a batch, no
             # query) in plain text; here every answer is JSON with an extensions.code.
@@ -87,7 +125,101 @@ class GraphQLApp(PlainAnswers, GraphQL[Context, None]):
                 response = await self.lane.run(respond) if self.lane else await respond()
         else:
             response = await self.lane.run(respond) if self.lane else await respond()
-        await response(scope, receive, send)
+        self.finish(scope, response)
+        await response(outer, receive, send)
+
+    async def prepare(self, scope: Scope, receive: Receive) -> tuple[Scope, Receive] | Response:
+        """The request as strawberry takes it (POST JSON, the persisted document filled in),
+        or the answer when there is nothing to run: an unknown persisted hash, a 304."""
+        method = scope["method"]
+        scope["alliancegraph.media"] = response_media_type(_header(scope, b"accept"))
+        if method == "GET":
+            raw_params = scope.get("query_string", b"")
+            if not raw_params:
+                return scope, receive  # the IDE (development) or strawberry's refusal
+            body = params_from_query_string(raw_params)
+        elif method == "POST":
+            body = scope.get("alliancegraph.body")
+            if not isinstance(body, dict):
+                return scope, receive
+        else:
+            return scope, receive
+        check_params(body)
+        given = body
+        try:
+            body = self.persisted.resolve(body)
+        except PersistedNotFound:
+            return self.persisted_not_found(scope)
+        query = body.get("query")
+        document = _parsed(self.costed, query) if isinstance(query, str) else None
+        name = body.get("operationName")
+        scope["alliancegraph.operation"] = operation_name(document, name)
+        if method == "POST" and body is given:
+            return scope, receive
+        if method == "GET":
+            kind = operation_kind(document, name) if document is not None else None
+            if kind is not None and kind.value != "query":
+                raise Refusal(405, "INVALID_INPUT", "only queries run over GET; send a "
+                              f"{kind.value} as a POST")  # fmt: skip
+            if kind is not None:
+                store = self.holder["store"]
+                # Neo4j's version is a round trip; the embedded store's is an attribute.
+                if store.kind == "memory":
+                    version = http_cache.data_version(store)
+                else:
+                    version = await asyncio.to_thread(http_cache.data_version, store)
+                if version is not None:
+                    tag = http_cache.etag(version, body, scope["alliancegraph.media"])
+                    scope["alliancegraph.etag"] = tag
+                    if http_cache.matches(_header(scope, b"if-none-match"), tag):
+                        return http_cache.not_modified(tag, self.settings)
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        headers = [(k, v) for k, v in scope.get("headers") or []
+                   if k not in (b"content-type", b"content-length")]  # fmt: skip
+        headers += [(b"content-type", b"application/json"),
+                    (b"content-length", str(len(raw)).encode())]  # fmt: skip
+        inner = {**scope, "method": "POST", "query_string": b"", "headers": headers,
+                 "alliancegraph.body": body, "alliancegraph.raw": raw,
+                 "alliancegraph.outer": scope}  # fmt: skip
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": raw, "more_body": False}
+            return await receive()
+
+        return inner, replay
+
+    def persisted_not_found(self, scope: Scope) -> Response:
+        request_id = scope.get("alliancegraph.request_id", "-")
+        # Apollo's clients look for this message (and code) and then send the document.
+        response = error_response(
+            400 if scope["alliancegraph.media"] == GRAPHQL_RESPONSE else 200,
+            "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound", request_id,
+        )  # fmt: skip
+        scope["alliancegraph.errors"] = True
+        self.finish(scope, response)
+        return response
+
+    def finish(self, scope: Scope, response: Response) -> None:
+        """The specification's media type and status, and a GET's caching headers."""
+        if scope.get("alliancegraph.errors"):
+            # The outer scope (metrics, log) learns of GraphQL errors too.
+            scope.get("alliancegraph.outer", scope)["alliancegraph.errors"] = True
+        if scope.get("alliancegraph.media") == GRAPHQL_RESPONSE:
+            if response.headers.get("content-type", "").startswith("application/json"):
+                response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+            if scope.get("alliancegraph.request_error") and response.status_code == 200:
+                response.status_code = 400
+        tag = scope.get("alliancegraph.etag")
+        if (
+            tag is not None
+            and response.status_code == 200
+            and not scope.get("alliancegraph.errors")
+        ):
+            http_cache.cacheable(response, tag, self.settings)
 
     def heavy(self, scope: Scope) -> bool:
         body = scope.get("alliancegraph.body")
@@ -105,9 +237,20 @@ class GraphQLApp(PlainAnswers, GraphQL[Context, None]):
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         # Every error, from parsing to execution, leaves here with its extensions.code.
         if result.errors:
-            request_id = request.scope.get("alliancegraph.request_id", "-")
+            scope = request.scope
+            request_id = scope.get("alliancegraph.request_id", "-")
             result.errors = [coded(e, request_id, self.settings.production)
                              for e in result.errors]  # fmt: skip
+            scope["alliancegraph.errors"] = True
+            # No data and no error at a path: the request failed before execution (parse,
+            # validation, variables, a limit), which the specification's media type
+            # answers with 400 and without `data`.
+            if result.data is None and all(e.path is None for e in result.errors):
+                scope["alliancegraph.request_error"] = True
+                if scope.get("alliancegraph.media") == GRAPHQL_RESPONSE:
+                    answer = await super().process_result(request, result)
+                    answer.pop("data", None)
+                    return answer
         return await super().process_result(request, result)
 
     async def get_context(self, request: Any, response: Any) -> Context:
@@ -116,9 +259,36 @@ class GraphQLApp(PlainAnswers, GraphQL[Context, None]):
                        request_id=request.scope.get("alliancegraph.request_id", "-"))  # fmt: skip
 
 
-def create_app(settings: Settings, store: Store | None = None,
-               heavy_worker: bool | None = None) -> Starlette:  # fmt: skip
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers") or ():
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _parsed(schema: Any, query: str) -> DocumentNode | None:
+    """The document through the schema's parser cache (the key `CachedParser` uses)."""
+    key = f"{schema.settings.max_tokens}\0{query}"
+    document = schema.caches.documents.get(key)
+    if document is None:
+        try:
+            document = parse(query, max_tokens=schema.settings.max_tokens)
+        except GraphQLError:
+            return None
+        schema.caches.documents.put(key, document)
+    return document
+
+
+def create_app(
+    settings: Settings,
+    store: Store | None = None,
+    heavy_worker: bool | None = None,
+    span_exporter: Any = None,
+) -> Starlette:
     """The app; pass `store` to serve one you manage (tests), else it is opened per lifespan.
+
+    `span_exporter` (tests) turns tracing on with that OpenTelemetry exporter, as
+    `OTEL_EXPORTER_OTLP_ENDPOINT` does with the OTLP one.
 
     `heavy_worker` starts a worker process for costly queries (`api/heavy_process.py`)
     with these settings; it opens the store they name, so pass it with a `store` only if
@@ -133,6 +303,11 @@ def create_app(settings: Settings, store: Store | None = None,
                         and store.settings.neo4j_database == settings.neo4j_database)  # fmt: skip
     holder: dict[str, Store] = {}
     graphql = GraphQLApp(settings, holder)
+    provider = tracer_provider(settings, span_exporter)
+    metrics = (Metrics(graphql.costed.caches, graphql.persisted, lambda: holder.get("store"))
+               if settings.metrics else None)  # fmt: skip
+    if settings.access_log:
+        configure_access_log()
 
     async def graphql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -162,7 +337,8 @@ def create_app(settings: Settings, store: Store | None = None,
             await asyncio.to_thread(holder["store"].ping)
         except AllianceGraphError as exc:
             return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
-        body = {"status": "ready", "store": holder["store"].kind}
+        # The pid tells the workers of `serve --workers N` apart.
+        body = {"status": "ready", "store": holder["store"].kind, "pid": os.getpid()}
         if graphql.worker is not None:  # costly queries run in the lane until it is up
             body["heavyWorker"] = "ready" if await graphql.worker.ready() else "starting"
         return JSONResponse(body)
@@ -174,12 +350,13 @@ def create_app(settings: Settings, store: Store | None = None,
             graphql.worker = HeavyProcess(settings)
         try:
             if store is not None:
-                holder["store"] = store
+                holder["store"] = TracedStore(store, provider) if provider else store
                 yield
                 return
             from stores.open import open_store
 
-            holder["store"] = await asyncio.to_thread(open_store, settings)
+            opened = await asyncio.to_thread(open_store, settings)
+            holder["store"] = TracedStore(opened, provider) if provider else opened
             log.info("serving the %s store", holder["store"].kind)
             try:
                 yield
@@ -198,9 +375,24 @@ def create_app(settings: Settings, store: Store | None = None,
         Route("/graphql", _Asgi(graphql_endpoint)),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        *([Route("/metrics", metrics.endpoint)] if metrics else []),
         planner_page(),  # the planner's page at `/`, last: it must not shadow the API
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    # Outermost first: the trace spans the whole request, the log and metrics see even a
+    # refused preflight.
+    middleware = [*([traced_app(provider)] if provider else []),
+                  Middleware(Observed, metrics=metrics, log=settings.access_log)]  # fmt: skip
+    if settings.cors_origins:
+        # Exact origins; a preflight from any other gets 400 and no Access-Control headers.
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-request-id", "if-none-match"],
+            expose_headers=["etag", "x-request-id"],
+            allow_credentials=settings.cors_credentials, max_age=600,
+        ))  # fmt: skip
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app.state.graphql = graphql  # benchmarks and tests reach the GraphQL layer here
     app.state.schema = graphql.costed  # its caches count their hits: tests read them
     return app
 

@@ -525,14 +525,19 @@ def serve(obj: Context, host: str, port: int, workers: int, dev: bool) -> None:
         # --sample/--data the worker could not open the same data, so it stays off.
         heavy = settings.heavy_process and not (obj.samples or obj.data)
         app = create_app(settings, store, heavy_worker=heavy)
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        # The app writes its own access log, JSON lines (api/observability.py).
+        uvicorn.run(app, host=host, port=port, log_level="info",
+                    access_log=not settings.access_log)  # fmt: skip
         return
     if obj.samples or obj.data:
         raise click.UsageError("--workers > 1 serves the default store; drop --sample/--data")
     if dev:
         # Worker processes build their settings from the environment.
         os.environ["ALLIANCEGRAPH_ENV"] = "development"
-    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+    # N processes sharing nothing but the socket: each opens its own store (its own Neo4j
+    # driver pool, or its own embedded graph) and its own heavy worker.
+    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                access_log=not settings.access_log)  # fmt: skip
 
 
 @cli.command()

@@ -27,6 +27,18 @@ No other module reads `os.environ`. A missing or malformed value fails loudly he
 - ALLIANCEGRAPH_MAX_JSON_DEPTH: the deepest nesting of the JSON body (32).
 - ALLIANCEGRAPH_CACHE_BYTES: document text each of the parser and validation caches may
   hold (4194304), besides at most 1024 entries.
+- ALLIANCEGRAPH_CORS_ORIGINS: the exact origins (`https://planner.example.org`, comma
+  separated) whose pages may call the API from a browser; none by default.
+  ALLIANCEGRAPH_CORS_CREDENTIALS: `true` lets those pages send cookies and Authorization.
+- ALLIANCEGRAPH_OPERATIONS: a manifest of the only operations that may run (a JSON object,
+  SHA-256 hex of each document to its text; `api/persisted.py`). Unset, any operation may
+  run and clients may register persisted queries (APQ).
+- ALLIANCEGRAPH_CACHE_MAX_AGE: seconds a GET answer may be reused without asking again
+  (0: always revalidate with If-None-Match).
+- ALLIANCEGRAPH_METRICS: `false` turns off /metrics and the request counters.
+  ALLIANCEGRAPH_ACCESS_LOG: `false` turns off the JSON access log.
+- OTEL_EXPORTER_OTLP_ENDPOINT: where OpenTelemetry traces go; unset, tracing is off and
+  its libraries are not even imported.
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROLES = ("reader", "editor")
 
@@ -68,6 +81,13 @@ class Settings:
     max_document_bytes: int = 64 << 10
     max_json_depth: int = 32
     cache_bytes: int = 4 << 20
+    cors_origins: tuple[str, ...] = ()
+    cors_credentials: bool = False
+    operations: Path | None = None
+    cache_max_age: int = 0
+    metrics: bool = True
+    access_log: bool = True
+    otel_endpoint: str | None = None
 
     @property
     def graphiql_enabled(self) -> bool:
@@ -107,6 +127,13 @@ class Settings:
             max_document_bytes=int(_number(env, "ALLIANCEGRAPH_MAX_DOCUMENT_BYTES", 64 << 10)),
             max_json_depth=int(_number(env, "ALLIANCEGRAPH_MAX_JSON_DEPTH", 32)),
             cache_bytes=int(_number(env, "ALLIANCEGRAPH_CACHE_BYTES", 4 << 20)),
+            cors_origins=_origins(env.get("ALLIANCEGRAPH_CORS_ORIGINS", "")),
+            cors_credentials=_flag(env, "ALLIANCEGRAPH_CORS_CREDENTIALS"),
+            operations=_existing_file(env, "ALLIANCEGRAPH_OPERATIONS"),
+            cache_max_age=_seconds(env, "ALLIANCEGRAPH_CACHE_MAX_AGE"),
+            metrics=_flag(env, "ALLIANCEGRAPH_METRICS", default=True),
+            access_log=_flag(env, "ALLIANCEGRAPH_ACCESS_LOG", default=True),
+            otel_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
         )
 
 
@@ -151,3 +178,49 @@ def _tokens(env: Mapping[str, str]) -> dict[str, str]:
             raise SettingsError(f"{where}: expected 'token role' with role reader or editor")
         tokens[token] = role
     return tokens
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """Exact origins only: a wildcard or a path would silently let more pages in.
+
+    >>> _origins(" https://a.example.org, http://127.0.0.1:5173 ")
+    ('https://a.example.org', 'http://127.0.0.1:5173')
+    >>> for bad in ("*", "https://a.example.org/app", "a.example.org"):
+    ...     try:
+    ...         _origins(bad)
+    ...     except SettingsError as e:
+    ...         print(str(e).rpartition(", ")[2])
+    got '*'
+    got 'https://a.example.org/app'
+    got 'a.example.org'
+    """
+    origins = []
+    for item in filter(None, (o.strip() for o in raw.split(","))):
+        parts = urlsplit(item)
+        if (parts.scheme not in ("http", "https") or not parts.hostname or "*" in item
+                or parts.path or parts.query or parts.fragment or parts.username):  # fmt: skip
+            raise SettingsError(
+                "ALLIANCEGRAPH_CORS_ORIGINS: expected exact origins such as "
+                f"https://planner.example.org, got {item!r}"
+            )
+        origins.append(item.rstrip("/"))
+    return tuple(origins)
+
+
+def _existing_file(env: Mapping[str, str], name: str) -> Path | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    path = Path(raw)
+    if not path.is_file():
+        raise SettingsError(f"{name}: no such file: {raw!r}")
+    return path
+
+
+def _seconds(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise SettingsError(f"{name} must be a whole number of seconds (0 or more), got {raw!r}")
+    return int(raw)

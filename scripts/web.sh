@@ -17,7 +17,10 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 sources=("$WEB/src" "$WEB/index.html" "$WEB/package.json" "$WEB/package-lock.json"
          "$WEB/vite.config.ts" "$WEB/tsconfig.json")
+# The page's operation manifest, for an allow-list server (ALLIANCEGRAPH_OPERATIONS).
+MANIFEST="$ROOT/api/static/operations.json"
 if [[ -f "$BUILT" && -z "$(find "${sources[@]}" -newer "$BUILT" -print -quit)" ]]; then
+    [[ -f "$MANIFEST" ]] || python3 "$ROOT/scripts/operations.py" "$MANIFEST"
     exit 0
 fi
 cd "$WEB"
@@ -29,4 +32,5 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 echo "web: building the planner's page into api/static …" >&2
 npm run build >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+python3 "$ROOT/scripts/operations.py" "$MANIFEST"
 touch "$BUILT"

@@ -11,6 +11,7 @@ for all types; the queries' `on_networkx` names keep that history.)
 from __future__ import annotations
 
 import gc
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -186,6 +187,12 @@ class MemoryStore:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
         self.graph = build(dataset)
+        # The store is read-only once built, so its data version is fixed; a fresh one per
+        # store (a restart with other data) keeps an HTTP cache's ETags from colliding.
+        self._version = f"m{uuid.uuid4().hex[:16]}"
+
+    def data_version(self) -> str:
+        return self._version
 
     def run(self, query: NamedQuery, /, **args: Any) -> Any:
         # A pure-Python walk cannot be interrupted midway: the deadline is checked before

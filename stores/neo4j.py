@@ -78,6 +78,13 @@ def translated() -> Iterator[None]:
         raise
 
 
+# One node holds a random stamp, replaced in the transaction of every load and write.
+BUMP_DATA_VERSION: LiteralString = (
+    "MERGE (v:DataVersion {id: 'data'}) SET v.stamp = randomUUID(), v.at = datetime()"
+)
+DATA_VERSION: LiteralString = "MATCH (v:DataVersion {id: 'data'}) RETURN v.stamp AS stamp"
+
+
 class Neo4jReader:
     """Runs read-only Cypher, one round trip per call, routed to readers; counts the trips.
 
@@ -176,9 +183,23 @@ class Neo4jStore:
             s.run("CALL db.awaitIndexes(300)").consume()
 
     def write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
-        """Run `work` as one write transaction, retried by the driver on transient errors."""
+        """Run `work` as one write transaction, retried by the driver on transient errors.
+
+        The same transaction stamps the data version afresh (`data_version`), so an HTTP
+        cache's ETag changes with every load and write, whichever process made it."""
+
+        def stamped(tx: neo4j.ManagedTransaction) -> T:
+            result = work(tx)
+            tx.run(BUMP_DATA_VERSION).consume()
+            return result
+
         with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
-            return s.execute_write(work)
+            return s.execute_write(stamped)
+
+    def data_version(self) -> str:
+        """The stamp of the last load or write (one round trip); "none" on an empty graph."""
+        rows = self.reader.rows(DATA_VERSION)
+        return str(rows[0]["stamp"]) if rows else "none"
 
     def load(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from api.schema import sdl
@@ -87,7 +88,8 @@ def test_introspection_and_graphiql_are_off_in_production(memory_store: MemorySt
 def test_health_and_readiness(memory_store: MemoryStore) -> None:
     for api in make_api(memory_store):
         assert api.client.get("/healthz").json() == {"status": "ok"}
-        assert api.client.get("/readyz").json() == {"status": "ready", "store": "memory"}
+        ready = api.client.get("/readyz").json()
+        assert ready == {"status": "ready", "store": "memory", "pid": os.getpid()}
 
 
 def test_internal_errors_are_masked_in_production_with_a_request_id(
