@@ -1,7 +1,9 @@
 """What every resolver sees: the store, the caller's role, the request id, the DataLoaders.
 
 DataLoaders are made per request, so their caches never outlive it; each batches the ids
-one GraphQL response asks for into one call of a batched named query (no N+1).
+one GraphQL response asks for into one call of a batched named query (no N+1). They are the
+fallback now: the root fields compile their whole selection (api/projection.py) and only
+what the plan leaves out (its docstring says what) reaches a loader.
 
 Store calls go to a thread only for a store that waits on I/O (Neo4j's driver is
 synchronous). The embedded store's calls are Python walks holding the GIL: a thread runs

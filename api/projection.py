@@ -226,7 +226,7 @@ MISSING: Any = object()
 
 def precomputed(obj: Any, info: Info[Any, Any]) -> Any:
     """This field's value from the plan, or `MISSING` when the plan did not fetch it."""
-    pre: dict[str, Any] | None = obj.pre
+    pre: dict[Any, Any] | None = obj.pre
     if pre is None:
         return MISSING
     return pre.get(info.path.key, MISSING)

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Any, LiteralString, cast
+from typing import Any
 
 from api.context import as_of
 from api.projection import LINKS, Builder, Sel
@@ -299,7 +299,7 @@ def builder(sel: Sel) -> Builder:
     def make(row: dict[str, Any] | None) -> Any:
         if row is None:
             return None
-        obj = object.__new__(cls)
+        obj: Any = object.__new__(cls)
         d = obj.__dict__
         for py, prop, conv in convs:
             d[py] = conv(row.get(prop))
@@ -337,7 +337,7 @@ def _counterpart_fields(d: dict[str, Any], row: dict[str, Any]) -> None:
 
 def _run(reader: Reader, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     # The text comes from this module's constants and the plan's shape; values are params.
-    return reader.rows(cast(LiteralString, cypher), **params)
+    return reader.rows(cypher, **params)
 
 
 def resolve_params(ref: str) -> dict[str, Any]:

@@ -205,7 +205,7 @@ class Institution:
         found = precomputed(self, info)
         # Not in the plan: the loaders' coroutine, which graphql-core awaits.
         return (
-            self._counterparts(
+            self._counterparts(  # type: ignore[return-value]
                 info,
                 alliance_kind=alliance_kind,
                 alliance=alliance,
@@ -215,7 +215,7 @@ class Institution:
             )
             if found is MISSING
             else found
-        )  # type: ignore[return-value]
+        )
 
     async def _counterparts(
         self,
