@@ -240,11 +240,7 @@ class Neo4jStore:
             with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
                 for statement in neo4j_writer.STALE_BATCHED:
                     s.run(statement, mark).consume()
-                for statement in neo4j_writer.DROP_POOL_BATCHED:
-                    s.run(statement).consume()
-                pool_work = list(neo4j_writer.all_pool_work(s))
-            for work in pool_work:
-                self.write(work)
+            self.refresh_route_pool()
             self.write(lambda tx: tx.run(neo4j_writer.END_LOAD, mark).consume())
         self._loads_checked = 0.0
         counts = dataset.counts()
@@ -254,6 +250,17 @@ class Neo4jStore:
             relationships={rel.value: counts.get(rel.value, 0) for rel in Rel},
             seconds=time.perf_counter() - started,
         )
+
+    def refresh_route_pool(self) -> None:
+        """Recompute every derived route-pool relationship (`neo4j_writer.POOL_RELS`), batch
+        by batch: the end of a batched load, and of any load that bypasses `load` (an
+        offline import) before its marker says complete."""
+        with translated(), self.driver.session(database=self.settings.neo4j_database) as s:
+            for statement in neo4j_writer.DROP_POOL_BATCHED:
+                s.run(statement).consume()
+            pool_work = list(neo4j_writer.all_pool_work(s))
+        for work in pool_work:
+            self.write(work)
 
     def stats(self) -> dict[str, int]:
         rows = self.reader.rows(STATS)
