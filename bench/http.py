@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> None:
         "runs": runs,
     }
     out = RESULTS / f"http-{stamp}.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
     print(f"{'query':24} {'req/s':>8} {'× hello':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}")
     for name, s in summary.items():
         print(f"{name:24} {s['median_rps']:8.1f} {s['ratio_to_hello']:8.3f} "
