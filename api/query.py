@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import date
 
@@ -73,7 +72,7 @@ class Query:
             return value  # type: ignore[no-any-return]
         # Not one institution: the lookup of queries.resolve raises the right error.
         store = info.context.store
-        return Institution.from_domain(await asyncio.to_thread(resolve_institution, store,
+        return Institution.from_domain(await info.context.offload(resolve_institution, store,
                                                                str(id)))  # fmt: skip
 
     @strawberry.field
@@ -213,7 +212,7 @@ class Query:
             )  # fmt: skip
             return Route.from_domain(store.run(REFERRAL_ROUTE, request=request))
 
-        return await asyncio.to_thread(work)
+        return await info.context.offload(work)
 
     @strawberry.field(description="An institution's counterparts, one per alliance and pairing")
     async def counterparts(
@@ -235,7 +234,7 @@ class Query:
             return value  # type: ignore[no-any-return]
         # Not one institution: the lookup of queries.resolve raises the right error.
         store = info.context.store
-        one = await asyncio.to_thread(resolve_institution, store, institution)
+        one = await info.context.offload(resolve_institution, store, institution)
         rows = await info.context.run(
             COUNTERPARTS, institution=one.id, alliance_kind=alliance_kind, alliance=alliance,
             specialty=specialty, direction=direction.value if direction else None, on=on,

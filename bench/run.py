@@ -269,6 +269,9 @@ def load_batched(store: Neo4jStore, dataset: Dataset) -> dict[str, float]:
     started = time.perf_counter()
     store.ensure_schema()
     seconds["schema_after"] = time.perf_counter() - started
+    started = time.perf_counter()
+    store.refresh_route_pool()  # derived data `load` builds; without it routes find no pool
+    seconds["route_pool"] = time.perf_counter() - started
     return seconds
 
 

@@ -404,11 +404,16 @@ def wait_until_up(store: Any, seconds: float = 180.0) -> None:
 
 
 def finish(store: Any, dataset: Dataset, gen: str, index_wait: int = 1800) -> None:
-    """Constraints and indexes of the normal load, online; then the marker says complete."""
+    """Constraints and indexes of the normal load, online, and the derived route pool; then
+    the marker says complete."""
     with store.driver.session(database=store.settings.neo4j_database) as s:
         for statement in w.SCHEMA:
             s.run(statement).consume()
         s.run("CALL db.awaitIndexes($t)", t=index_wait).consume()
+    # The route pool is derived data the import tool knows nothing of: without it every
+    # route would find an empty pool. Built before the marker lets readers in.
+    store.refresh_route_pool()
+    with store.driver.session(database=store.settings.neo4j_database) as s:
         s.run(w.END_LOAD, dataset=dataset.id, gen=gen).consume()
 
 
