@@ -37,7 +37,7 @@ JAR = ROOT / "neo4j-server" / "target" / "alliancegraph-neo4j-devserver.jar"
 
 DIGEST = """
 CALL () {
-  MATCH (n) WHERE NOT n:LoadState
+  MATCH (n) WHERE NOT n:LoadState AND NOT n:DataVersion
   RETURN labels(n) AS what, properties(n) AS props, null AS ends
   UNION ALL
   MATCH (a)-[r]->(b)
@@ -48,7 +48,8 @@ RETURN what, props, ends
 
 
 def digest(store: Neo4jStore) -> tuple[int, str]:
-    """How many facts, and a hash of them all, less the load's own bookkeeping (`gen`)."""
+    """How many facts, and a hash of them all, less the load's own bookkeeping (`gen`, the
+    markers, the data version stamp)."""
     rows = store.reader.rows(DIGEST)
     facts = sorted(
         json.dumps([r["what"], {k: v for k, v in r["props"].items() if k != "gen"}, r["ends"]],
