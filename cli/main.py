@@ -536,8 +536,19 @@ def serve(obj: Context, host: str, port: int, workers: int, dev: bool) -> None:
         os.environ["ALLIANCEGRAPH_ENV"] = "development"
     # N processes sharing nothing but the socket: each opens its own store (its own Neo4j
     # driver pool, or its own embedded graph) and its own heavy worker.
-    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                access_log=not settings.access_log)  # fmt: skip
+    import socket
+
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("api.app:app_from_env", factory=True, host=host, port=port,
+                            workers=workers, access_log=not settings.access_log)  # fmt: skip
+    sock = config.bind_socket()
+    # The workers rebuild the shared listener from its descriptor, and asyncio then no
+    # longer recognises it as TCP, so their connections kept Nagle's algorithm: every
+    # keep-alive answer waited ~40 ms for a delayed ACK (2 workers served 0.25× of 1,
+    # bench/workers.py). Set on the listener, Linux gives it to every accepted connection.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 @cli.command()
