@@ -21,7 +21,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import DocumentNode, GraphQLError, parse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -151,7 +150,7 @@ class GraphQLApp(PlainAnswers, GraphQL[Context, None]):
         except PersistedNotFound:
             return self.persisted_not_found(scope)
         query = body.get("query")
-        document = _parsed(self.costed, query) if isinstance(query, str) else None
+        document = self.costed.preparation.document(query) if isinstance(query, str) else None
         name = body.get("operationName")
         scope["alliancegraph.operation"] = operation_name(document, name)
         if method == "POST" and body is given:
@@ -264,19 +263,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
-
-
-def _parsed(schema: Any, query: str) -> DocumentNode | None:
-    """The document through the schema's parser cache (the key `CachedParser` uses)."""
-    key = f"{schema.settings.max_tokens}\0{query}"
-    document = schema.caches.documents.get(key)
-    if document is None:
-        try:
-            document = parse(query, max_tokens=schema.settings.max_tokens)
-        except GraphQLError:
-            return None
-        schema.caches.documents.put(key, document)
-    return document
 
 
 def create_app(
