@@ -154,10 +154,12 @@ def _write(
             if target.keys is None:
                 target.keys = [k for k in props if k != "id" or target.start is not None]
                 f.write(_header(target))
+            keys = target.keys
             cells = [] if first is None else [first]
             if second is not None:
                 cells.append(second)
-            cells += [_cell(k, props.get(k)) for k in target.keys]
+            # Most cells are text already: only the others go through `_cell`.
+            cells += [v if (v := props.get(k)).__class__ is str else _cell(k, v) for k in keys]
             out.writerow(cells)
             target.rows += 1
             if target.rows % CHUNK == 0:
