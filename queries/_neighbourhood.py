@@ -1,0 +1,347 @@
+"""The neighbourhood a scenario can change, read from either store as a small `Dataset`.
+
+A change to one institution can alter the findings, coverage and routes of the region
+whose rules govern it, and of nothing else: routes are decided on the region's policy and
+its pool of receiving institutions (`queries/referral_route.py`), and the validator's
+checks look no further than a policy's region. So what is read is:
+
+- the *area*: for each division a change touches, the region of the nearest policy in
+  force there on the date (else the city it lies in), with every division beneath it and
+  every division above it;
+- the area's institutions (and any the scenario names), with all their memberships,
+  pairings, channels and referral flows;
+- every member of an alliance any of them belongs to, so that an alliance's chains and
+  pool are whole, and the other ends of their pairings and channels;
+- the area's grids with their services, the policies applying in the area, and the
+  institutions their rules designate.
+
+The same walk runs on both stores through `Facts`: on Neo4j each step is one
+parameterised Cypher statement over a list of ids (about fifteen round trips, whatever the
+size of the graph), on the embedded store a walk over the adjacency. Nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from typing import Any, LiteralString, Protocol
+
+from graphmodel.alliance import Alliance, Membership, Service
+from graphmodel.counterpart import Pairing
+from graphmodel.dataset import Dataset
+from graphmodel.division import Division, Grid
+from graphmodel.enums import DivisionLevel, Label, Rel
+from graphmodel.institution import Institution
+from graphmodel.policy import Policy
+from graphmodel.referral import Channel, ReferralFlow
+from graphmodel.scenario import Scenario
+from graphmodel.store import Reader
+from graphmodel.validity import holds
+from stores import props
+from stores.memory import MemoryGraph
+
+Ids = list[str]
+
+
+class Facts(Protocol):
+    """The reads the neighbourhood walk needs, each over a list of ids."""
+
+    def divisions_up(self, ids: Ids) -> list[Division]: ...
+    def divisions_down(self, ids: Ids) -> list[Division]: ...
+    def policies(self, divisions: Ids) -> list[Policy]: ...
+    def institutions_in(self, divisions: Ids) -> list[Institution]: ...
+    def institutions(self, ids: Ids) -> list[Institution]: ...
+    def alliances(self, ids: Ids) -> list[Alliance]: ...
+    def memberships(self, institutions: Ids) -> list[Membership]: ...
+    def members(self, alliances: Ids) -> list[Membership]: ...
+    def pairings(self, institutions: Ids) -> list[Pairing]: ...
+    def channels(self, institutions: Ids) -> list[Channel]: ...
+    def referrals(self, institutions: Ids) -> list[ReferralFlow]: ...
+    def grids(self, ids: Ids, divisions: Ids) -> list[Grid]: ...
+    def services(self, grids: Ids) -> list[Service]: ...
+
+
+def read(facts: Facts, scenario: Scenario, on: date) -> Dataset:
+    """The neighbourhood of `scenario` on `on`."""
+    named = facts.institutions(list(scenario.institutions))
+    seeds = {i.division for i in named if i.division}
+    seeds |= {g.division for g in facts.grids(list(scenario.grids), [])}
+    seeds |= {a.division for a in facts.alliances(list(scenario.alliances)) if a.division}
+    seeds |= set(scenario.divisions)
+    up = {d.id: d for d in facts.divisions_up(sorted(seeds))}
+    policies = {p.id: p for p in facts.policies(sorted(up))}
+    roots = sorted({_root(up, policies, s, on) for s in seeds if s in up})
+    return area(facts, roots, named, scenario.alliances, scenario.grids)
+
+
+def area(
+    facts: Facts,
+    roots: Ids,
+    named: Iterable[Institution] = (),
+    named_alliances: Iterable[str] = (),
+    named_grids: Iterable[str] = (),
+) -> Dataset:
+    """The divisions `roots` with everything beneath and above them, as described above."""
+    down = {d.id: d for d in facts.divisions_down(roots)}
+    up = {d.id: d for d in facts.divisions_up(roots)}
+    policies = {p.id: p for p in facts.policies(sorted(set(down) | set(up)))}
+    core = {i.id: i for i in facts.institutions_in(sorted(down))} | {i.id: i for i in named}
+    own = facts.memberships(sorted(core))
+    allied = sorted({m.alliance for m in own} | set(named_alliances))
+    members = facts.members(allied)
+    pairings, channels = facts.pairings(sorted(core)), facts.channels(sorted(core))
+    designated = {t for p in policies.values() for r in p.rules for t in r.designates}
+    ring = {m.institution for m in members} | designated
+    ring |= {x for p in pairings for x in (p.upper, p.lower)}
+    ring |= {x for c in channels for x in (c.source_institution, c.target_institution)}
+    institutions = core | {i.id: i for i in facts.institutions(sorted(ring - set(core)))}
+    placed = {i.division for i in institutions.values() if i.division} - set(down) - set(up)
+    divisions = down | up | {d.id: d for d in facts.divisions_up(sorted(placed))}
+    grids = {g.id: g for g in facts.grids(list(named_grids), sorted(down))}
+    services = facts.services(sorted(grids))
+    linked = set(allied) | {p.alliance for p in pairings} | {s.alliance for s in services}
+    linked |= {c.alliance for c in channels if c.alliance}
+    alliances = {a.id: a for a in facts.alliances(sorted(linked))}
+    referrals = facts.referrals(sorted(core))
+
+    def known(*ids: str | None) -> bool:
+        return all(i in institutions for i in ids if i)
+
+    return Dataset(
+        id="neighbourhood",
+        divisions=tuple(sorted(divisions.values(), key=lambda d: d.id)),
+        grids=tuple(sorted(grids.values(), key=lambda g: g.id)),
+        institutions=tuple(sorted(institutions.values(), key=lambda i: i.id)),
+        alliances=tuple(sorted(alliances.values(), key=lambda a: a.id)),
+        memberships=_unique(m for m in [*own, *members] if m.alliance in alliances),
+        services=_unique(s for s in services if s.alliance in alliances),
+        pairings=_unique(
+            p for p in pairings if known(p.upper, p.lower) and p.alliance in alliances
+        ),
+        channels=_unique(
+            c
+            for c in channels
+            if known(c.source_institution, c.target_institution)
+            and (c.alliance is None or c.alliance in alliances)
+        ),
+        referrals=_unique(
+            r for r in referrals if known(r.source_institution, r.target_institution)
+        ),
+        policies=tuple(
+            replace(
+                p,
+                rules=tuple(
+                    replace(r, designates=tuple(t for t in r.designates if t in institutions))
+                    for r in sorted(p.rules, key=lambda r: r.id)
+                ),
+            )
+            for p in sorted(policies.values(), key=lambda p: p.id)
+        ),
+    )
+
+
+def _unique(facts: Iterable[Any]) -> tuple[Any, ...]:
+    found = {f.key: f for f in facts}
+    return tuple(found[k] for k in sorted(found))
+
+
+def _root(up: dict[str, Division], policies: dict[str, Policy], seed: str, on: date) -> str:
+    """The region whose rules govern `seed`: the nearest policy's in force on `on`, else
+    the city (or the topmost division) it lies in."""
+    chain = [seed]
+    while (parent := up[chain[-1]].parent) in up and len(chain) < 8:
+        chain.append(parent)  # type: ignore[arg-type]
+    regions = {p.region for p in policies.values() if holds(p.valid_from, p.valid_to, on)}
+    for d in chain:
+        if d in regions:
+            return d
+    city = [d for d in chain if up[d].level is DivisionLevel.CITY]
+    return city[0] if city else chain[-1]
+
+
+class MemoryFacts:
+    """`Facts` over the embedded graph's adjacency."""
+
+    def __init__(self, graph: MemoryGraph) -> None:
+        self.g = graph
+
+    def _walk(self, ids: Ids, rel: Rel, step: str) -> list[Division]:
+        found: dict[str, Division] = {}
+        todo = [(Label.DIVISION.value, d) for d in ids if self.g.get(Label.DIVISION, d)]
+        while todo:
+            node = todo.pop()
+            if node[1] in found:
+                continue
+            found[node[1]] = self.g.node_obj(node)
+            nxt = self.g.out_list(node, rel) if step == "out" else self.g.into_list(node, rel)
+            todo += [n for n, _ in nxt]
+        return list(found.values())
+
+    def divisions_up(self, ids: Ids) -> list[Division]:
+        return self._walk(ids, Rel.PART_OF, "out")
+
+    def divisions_down(self, ids: Ids) -> list[Division]:
+        return self._walk(ids, Rel.PART_OF, "into")
+
+    def policies(self, divisions: Ids) -> list[Policy]:
+        into = self.g.into_list
+        return [self.g.node_obj(p) for d in divisions
+                for p, _ in into((Label.DIVISION.value, d), Rel.APPLIES_TO)]  # fmt: skip
+
+    def institutions_in(self, divisions: Ids) -> list[Institution]:
+        into = self.g.into_list
+        return [self.g.node_obj(i) for d in divisions
+                for i, _ in into((Label.DIVISION.value, d), Rel.LOCATED_IN)]  # fmt: skip
+
+    def _objects(self, label: Label, ids: Ids) -> list[Any]:
+        return [x for x in (self.g.get(label, i) for i in ids) if x is not None]
+
+    def institutions(self, ids: Ids) -> list[Institution]:
+        return self._objects(Label.INSTITUTION, ids)
+
+    def alliances(self, ids: Ids) -> list[Alliance]:
+        return self._objects(Label.ALLIANCE, ids)
+
+    def _edges(self, label: Label, ids: Ids, rel: Rel, out: bool, into: bool) -> list[Any]:
+        found = []
+        for i in ids:
+            node = (label.value, i)
+            if out:
+                found += [e for _, e in self.g.out_list(node, rel)]
+            if into:
+                found += [e for _, e in self.g.into_list(node, rel)]
+        return found
+
+    def memberships(self, institutions: Ids) -> list[Membership]:
+        return self._edges(Label.INSTITUTION, institutions, Rel.MEMBER_OF, True, False)
+
+    def members(self, alliances: Ids) -> list[Membership]:
+        return self._edges(Label.ALLIANCE, alliances, Rel.MEMBER_OF, False, True)
+
+    def pairings(self, institutions: Ids) -> list[Pairing]:
+        return self._edges(Label.INSTITUTION, institutions, Rel.PAIRED_WITH, True, True)
+
+    def channels(self, institutions: Ids) -> list[Channel]:
+        return self._edges(Label.INSTITUTION, institutions, Rel.CHANNEL, True, True)
+
+    def referrals(self, institutions: Ids) -> list[ReferralFlow]:
+        return self._edges(Label.INSTITUTION, institutions, Rel.REFERRED, True, True)
+
+    def grids(self, ids: Ids, divisions: Ids) -> list[Grid]:
+        within = [self.g.node_obj(x) for d in divisions
+                  for x, _ in self.g.into_list((Label.DIVISION.value, d), Rel.WITHIN)]  # fmt: skip
+        return [*self._objects(Label.GRID, ids), *within]
+
+    def services(self, grids: Ids) -> list[Service]:
+        return self._edges(Label.GRID, grids, Rel.SERVES, False, True)
+
+
+UP: LiteralString = """
+MATCH (d:Division) WHERE d.id IN $ids
+MATCH (d)-[:PART_OF]->{0,6}(x:Division)
+RETURN DISTINCT properties(x) AS p
+"""
+DOWN: LiteralString = """
+MATCH (d:Division) WHERE d.id IN $ids
+MATCH (d)<-[:PART_OF]-{0,6}(x:Division)
+RETURN DISTINCT properties(x) AS p
+"""
+POLICIES: LiteralString = """
+MATCH (p:Policy)-[:APPLIES_TO]->(d:Division) WHERE d.id IN $ids
+OPTIONAL MATCH (p)-[:HAS_RULE]->(r:Rule)
+RETURN properties(p) AS p, collect(properties(r)) AS rules
+"""
+IN_DIVISIONS: LiteralString = """
+MATCH (i:Institution)-[:LOCATED_IN]->(d:Division) WHERE d.id IN $ids
+RETURN properties(i) AS p
+"""
+INSTITUTIONS: LiteralString = "MATCH (i:Institution) WHERE i.id IN $ids RETURN properties(i) AS p"
+ALLIANCES: LiteralString = "MATCH (a:Alliance) WHERE a.id IN $ids RETURN properties(a) AS p"
+MEMBERSHIPS: LiteralString = """
+MATCH (i:Institution)-[m:MEMBER_OF]->(:Alliance) WHERE i.id IN $ids
+RETURN properties(m) AS p
+"""
+MEMBERS: LiteralString = """
+MATCH (:Institution)-[m:MEMBER_OF]->(a:Alliance) WHERE a.id IN $ids
+RETURN properties(m) AS p
+"""
+PAIRINGS: LiteralString = """
+MATCH (i:Institution)-[e:PAIRED_WITH]-(:Institution) WHERE i.id IN $ids
+RETURN DISTINCT properties(e) AS p
+"""
+CHANNELS: LiteralString = """
+MATCH (i:Institution)-[e:CHANNEL]-(:Institution) WHERE i.id IN $ids
+RETURN DISTINCT properties(e) AS p
+"""
+REFERRALS: LiteralString = """
+MATCH (i:Institution)-[e:REFERRED]-(:Institution) WHERE i.id IN $ids
+RETURN DISTINCT properties(e) AS p
+"""
+GRIDS: LiteralString = """
+MATCH (g:Grid)
+WHERE g.id IN $ids OR EXISTS { MATCH (g)-[:WITHIN]->(d:Division) WHERE d.id IN $divisions }
+RETURN properties(g) AS p
+"""
+SERVICES: LiteralString = """
+MATCH (:Alliance)-[s:SERVES]->(g:Grid) WHERE g.id IN $ids
+RETURN properties(s) AS p
+"""
+
+
+class Neo4jFacts:
+    """`Facts` as one parameterised Cypher statement each."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.r = reader
+
+    def _rows(self, cypher: LiteralString, ids: Ids, **more: Any) -> list[dict[str, Any]]:
+        if not ids and not any(more.values()):
+            return []
+        return [row["p"] for row in self.r.rows(cypher, ids=ids, **more)]
+
+    def divisions_up(self, ids: Ids) -> list[Division]:
+        return [props.division_from(p) for p in self._rows(UP, ids)]
+
+    def divisions_down(self, ids: Ids) -> list[Division]:
+        return [props.division_from(p) for p in self._rows(DOWN, ids)]
+
+    def policies(self, divisions: Ids) -> list[Policy]:
+        from loaders.read_store import _policy_from
+
+        if not divisions:
+            return []
+        return [_policy_from(row["p"], [props.rule_from(r) for r in row["rules"]])
+                for row in self.r.rows(POLICIES, ids=divisions)]  # fmt: skip
+
+    def institutions_in(self, divisions: Ids) -> list[Institution]:
+        return [props.institution_from(p) for p in self._rows(IN_DIVISIONS, divisions)]
+
+    def institutions(self, ids: Ids) -> list[Institution]:
+        return [props.institution_from(p) for p in self._rows(INSTITUTIONS, ids)]
+
+    def alliances(self, ids: Ids) -> list[Alliance]:
+        return [props.alliance_from(p) for p in self._rows(ALLIANCES, ids)]
+
+    def memberships(self, institutions: Ids) -> list[Membership]:
+        return [props.membership_from(p) for p in self._rows(MEMBERSHIPS, institutions)]
+
+    def members(self, alliances: Ids) -> list[Membership]:
+        return [props.membership_from(p) for p in self._rows(MEMBERS, alliances)]
+
+    def pairings(self, institutions: Ids) -> list[Pairing]:
+        return [props.pairing_from(p) for p in self._rows(PAIRINGS, institutions)]
+
+    def channels(self, institutions: Ids) -> list[Channel]:
+        return [props.channel_from(p) for p in self._rows(CHANNELS, institutions)]
+
+    def referrals(self, institutions: Ids) -> list[ReferralFlow]:
+        return [props.referral_from(p) for p in self._rows(REFERRALS, institutions)]
+
+    def grids(self, ids: Ids, divisions: Ids) -> list[Grid]:
+        return [props.grid_from(p) for p in self._rows(GRIDS, ids, divisions=divisions)]
+
+    def services(self, grids: Ids) -> list[Service]:
+        from loaders.read_store import _service_from
+
+        return [_service_from(p) for p in self._rows(SERVICES, grids)]
