@@ -70,6 +70,16 @@ class Change:
         return tuple(dict.fromkeys(found))
 
     @property
+    def affected(self) -> tuple[str, ...]:
+        """The institutions whose own county the change can alter: a pairing's lower end, a
+        channel's source, else the institution named (an upper end changes only itself)."""
+        if self.kind == "pairing":
+            return (self.get("lower"),)
+        if self.kind == "channel":
+            return (self.get("source_institution"),)
+        return self.institutions
+
+    @property
     def alliances(self) -> tuple[str, ...]:
         a = self.get("id") if self.kind == "alliance" else self.get("alliance")
         return (a,) if a else ()
@@ -95,6 +105,10 @@ class Scenario:
     @property
     def institutions(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(i for c in self.changes for i in c.institutions))
+
+    @property
+    def affected(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i for c in self.changes for i in c.affected))
 
     @property
     def alliances(self) -> tuple[str, ...]:

@@ -66,44 +66,83 @@ def read(facts: Facts, scenario: Scenario, on: date) -> Dataset:
     """The neighbourhood of `scenario` on `on`."""
     named = facts.institutions(list(scenario.institutions))
     seeds = {i.division for i in named if i.division}
-    seeds |= {g.division for g in facts.grids(list(scenario.grids), [])}
-    seeds |= {a.division for a in facts.alliances(list(scenario.alliances)) if a.division}
-    seeds |= set(scenario.divisions)
+    affected = set(scenario.affected)
+    near = {i.division for i in named if i.division and i.id in affected}
+    # A named alliance's own division is not where its change lands: its members are.
+    places = {g.division for g in facts.grids(list(scenario.grids), [])}
+    places |= set(scenario.divisions)
+    seeds |= places
+    near |= places
     up = {d.id: d for d in facts.divisions_up(sorted(seeds))}
     policies = {p.id: p for p in facts.policies(sorted(up))}
     roots = sorted({_root(up, policies, s, on) for s in seeds if s in up})
-    return area(facts, roots, named, scenario.alliances, scenario.grids)
+    focus = sorted({_county(up, s) for s in near if s in up})
+    return area(facts, roots, on, named, scenario.alliances, scenario.grids, focus=focus)
 
 
 def area(
     facts: Facts,
     roots: Ids,
+    on: date,
     named: Iterable[Institution] = (),
     named_alliances: Iterable[str] = (),
     named_grids: Iterable[str] = (),
+    focus: Ids | None = None,
 ) -> Dataset:
-    """The divisions `roots` with everything beneath and above them, as described above."""
+    """The divisions `roots` with everything beneath and above them, as described above.
+
+    With `focus` (divisions beneath the roots), only the institutions beneath the focus are
+    read whole; of the rest of the roots' area, what a route's pool is made of: the
+    secondary-and-above institutions with their memberships, and for each alliance only
+    lower institutions there belong to, one of those memberships in force on `on`.
+    """
     down = {d.id: d for d in facts.divisions_down(roots)}
     up = {d.id: d for d in facts.divisions_up(roots)}
     policies = {p.id: p for p in facts.policies(sorted(set(down) | set(up)))}
-    core = {i.id: i for i in facts.institutions_in(sorted(down))} | {i.id: i for i in named}
+    near = down if focus is None else {d.id: d for d in facts.divisions_down(focus)}
+    core = {i.id: i for i in facts.institutions_in(sorted(near))} | {i.id: i for i in named}
     own = facts.memberships(sorted(core))
+    pool: dict[str, Institution] = {}
+    if focus is not None:
+        far = [i for i in facts.institutions_in(sorted(set(down) - set(near))) if i.id not in core]
+        seniors = {i.id for i in far if i.level.rank >= 2}
+        held = facts.memberships(sorted(i.id for i in far))
+        kept = [m for m in held if m.institution in seniors]
+        covered = {m.alliance for m in kept if m.holds_on(on)}
+        for m in held:  # one witness of an alliance only lower institutions there belong to
+            if m.alliance not in covered and m.holds_on(on):
+                covered.add(m.alliance)
+                kept.append(m)
+        pool = {i.id: i for i in far if i.id in {m.institution for m in kept}}
+        own = [*own, *kept]
     allied = sorted({m.alliance for m in own} | set(named_alliances))
     members = facts.members(allied)
-    pairings, channels = facts.pairings(sorted(core)), facts.channels(sorted(core))
+    if focus is not None:  # beyond the core's own alliances, their senior members suffice
+        mine = {m.alliance for m in own if m.institution in core} | set(named_alliances)
+        known_rank = {**core, **pool}
+        others = [m for m in members if m.alliance not in mine]
+        ranks = {
+            i.id: i.level.rank
+            for i in facts.institutions(sorted({m.institution for m in others} - set(known_rank)))
+        }
+        ranks |= {i: x.level.rank for i, x in known_rank.items()}
+        members = [m for m in members if m.alliance in mine or ranks.get(m.institution, 0) >= 2]
+    core_ids = sorted(core)
+    pairings, channels = facts.pairings(core_ids), facts.channels(core_ids)
     designated = {t for p in policies.values() for r in p.rules for t in r.designates}
     ring = {m.institution for m in members} | designated
     ring |= {x for p in pairings for x in (p.upper, p.lower)}
     ring |= {x for c in channels for x in (c.source_institution, c.target_institution)}
-    institutions = core | {i.id: i for i in facts.institutions(sorted(ring - set(core)))}
+    institutions = core | pool
+    institutions |= {i.id: i for i in facts.institutions(sorted(ring - set(institutions)))}
     placed = {i.division for i in institutions.values() if i.division} - set(down) - set(up)
     divisions = down | up | {d.id: d for d in facts.divisions_up(sorted(placed))}
-    grids = {g.id: g for g in facts.grids(list(named_grids), sorted(down))}
+    grids = {g.id: g for g in facts.grids(list(named_grids), sorted(near))}
     services = facts.services(sorted(grids))
     linked = set(allied) | {p.alliance for p in pairings} | {s.alliance for s in services}
     linked |= {c.alliance for c in channels if c.alliance}
     alliances = {a.id: a for a in facts.alliances(sorted(linked))}
-    referrals = facts.referrals(sorted(core))
+    referrals = facts.referrals(core_ids)
 
     def known(*ids: str | None) -> bool:
         return all(i in institutions for i in ids if i)
@@ -144,6 +183,17 @@ def area(
 def _unique(facts: Iterable[Any]) -> tuple[Any, ...]:
     found = {f.key: f for f in facts}
     return tuple(found[k] for k in sorted(found))
+
+
+def _county(up: dict[str, Division], seed: str) -> str:
+    """The county or district `seed` lies in (else `seed` itself): where its own findings,
+    coverage and memberships can change."""
+    node: Division | None = up[seed]
+    while node is not None:
+        if node.level in (DivisionLevel.COUNTY, DivisionLevel.DISTRICT):
+            return node.id
+        node = up.get(node.parent or "")
+    return seed
 
 
 def _root(up: dict[str, Division], policies: dict[str, Policy], seed: str, on: date) -> str:

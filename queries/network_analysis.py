@@ -306,7 +306,7 @@ def on_neo4j(
     day = on or today()
     when = period or str(day.year)
     roots = [division] if division else [r["id"] for r in reader.rows(TOPS)]
-    region = _neighbourhood.area(Neo4jFacts(reader), roots)
+    region = _neighbourhood.area(Neo4jFacts(reader), roots, day)
     return _assemble(region, day, division, when, share,
                      lambda r: referral_route.on_neo4j(reader, r),
                      referral_kpis.on_neo4j(reader, when, division))  # fmt: skip
@@ -330,7 +330,7 @@ def on_networkx(
     day = on or today()
     when = period or str(day.year)
     tops = sorted(d.id for d in graph.all(Label.DIVISION) if not d.parent)
-    region = _neighbourhood.area(MemoryFacts(graph), [division] if division else tops)
+    region = _neighbourhood.area(MemoryFacts(graph), [division] if division else tops, day)
     return _assemble(region, day, division, when, share,
                      lambda r: referral_route.on_networkx(graph, r),
                      referral_kpis.on_networkx(graph, when, division))  # fmt: skip

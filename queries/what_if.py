@@ -26,7 +26,7 @@ from typing import Any
 from graphmodel.dataset import Dataset
 from graphmodel.enums import Label
 from graphmodel.findings import Finding, sorted_findings
-from graphmodel.routing import Route, RouteRequest, conditions_of
+from graphmodel.routing import Route, RouteContext, RouteRequest, conditions_of, decide
 from graphmodel.scenario import Scenario, apply
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
@@ -120,7 +120,8 @@ def on_networkx(graph: MemoryGraph, scenario: Scenario, on: date | None = None) 
     >>> leave = Change("end", "pairing", (("alliance", "chain"), ("lower", "county-hospital"),
     ...                                   ("upper", "city-hospital")))
     >>> d = on_networkx(tiny(), Scenario("no pairing", (leave,)), date(2024, 1, 1))
-    >>> [(r.origin, r.before.hops[0][:2], r.after.verdict) for r in d.routes]
+    >>> [(r.origin, r.before.hops[0][:2], r.after.verdict)
+    ...  for r in d.routes if r.condition == "general"]
     [('county-hospital', ('city-hospital', 'alliance'), 'admissible')]
     """
     day = on or scenario.on or today()
@@ -174,25 +175,37 @@ def _routes(
 ) -> tuple[RouteChange, ...]:
     found = []
     for origin in origins:
-        r0, r1 = _by_condition(g0, origin, on), _by_condition(g1, origin, on)
-        for condition in sorted(set(r0) | set(r1)):
-            a, b = r0.get(condition), r1.get(condition)
+        for condition in _conditions(g0, origin, on) | _conditions(g1, origin, on):
+            req = RouteRequest(origin, condition=condition, on=on)
+            c0, c1 = _context(g0, req), _context(g1, req)
+            if c0 == c1:
+                continue  # the same facts and rules decide the same route
+            a, b = _decided(c0, req), _decided(c1, req)
             before, after = RouteSummary.of(a), RouteSummary.of(b)
             if before != after:
                 name = (a or b).origin.name  # type: ignore[union-attr]
                 found.append(RouteChange(origin, name, condition, before, after))
-    return tuple(found)
+    return tuple(sorted(found, key=lambda r: (r.origin, r.condition)))
 
 
-def _by_condition(graph: MemoryGraph, origin: str, on: date) -> dict[str, Route | None]:
-    """The origin's up route for each condition its policy names (none: it is closed)."""
+def _conditions(graph: MemoryGraph, origin: str, on: date) -> set[str]:
+    """The conditions the origin's policy names (none if the origin does not exist)."""
     if graph.get(Label.INSTITUTION, origin) is None:
-        return {}
+        return set()
     ctx = referral_route.gather_on_networkx(graph, RouteRequest(origin, on=on))
-    return {
-        c: referral_route.on_networkx(graph, RouteRequest(origin, condition=c, on=on))
-        for c in conditions_of(ctx.policy)
-    }
+    return set(conditions_of(ctx.policy))
+
+
+def _context(graph: MemoryGraph, req: RouteRequest) -> RouteContext | None:
+    if graph.get(Label.INSTITUTION, req.origin) is None:
+        return None
+    return referral_route.gather_on_networkx(graph, req)
+
+
+def _decided(ctx: RouteContext | None, req: RouteRequest) -> Route | None:
+    if ctx is None or req.condition not in conditions_of(ctx.policy):
+        return None
+    return decide(ctx, req)
 
 
 def _coverage(g0: MemoryGraph, g1: MemoryGraph, on: date) -> tuple[CoverageChange, ...]:
