@@ -124,6 +124,28 @@ const WORDS: Words = {
   via: ["途径", "Via"],
   anyAt: ["任一{level}机构", "any {level} institution"],
   pickOrigin: ["输入机构名称或编号，从列表中选择。", "Type an institution's name or id and pick it from the list."],
+  // what if…? and the fragility overlay (views/whatif.ts, issue 14)
+  whatIf: ["假如……？", "What if…?"],
+  whatIfHelp: ["勾选“从图中选取”，点击机构即结束其在本医联体的成员关系，点击对口连线即结束该对口关系；然后运行。只在副本上计算，不改动数据。", "Tick “pick from the graph”, then click an institution to end its membership of this alliance, or a pairing line to end that pairing; then run. Computed on a copy: the data is not changed."],
+  whatIfPick: ["从图中选取变更", "pick changes from the graph"],
+  whatIfRemove: ["移除此变更", "remove this change"],
+  whatIfRun: ["运行情景", "Run the scenario"],
+  whatIfLeaves: ["{name} 退出本医联体", "{name} leaves this alliance"],
+  whatIfUnpair: ["结束对口：{upper} → {lower}", "end pairing {upper} → {lower}"],
+  whatIfNew: ["新增核查发现（{n}）", "New findings ({n})"],
+  whatIfResolved: ["消除的核查发现（{n}）", "Resolved findings ({n})"],
+  whatIfCoverage: ["网格覆盖变化（{n}）", "Coverage changes ({n})"],
+  whatIfUnaffiliated: ["成员义务变化（{n}）", "Membership obligations ({n})"],
+  whatIfBecomes: ["变为未加入医联体", "becomes unaffiliated"],
+  whatIfNoLonger: ["不再未加入医联体", "no longer unaffiliated"],
+  whatIfRoutes: ["转诊路径变化（{n}，共比较 {origins} 家起点机构）", "Changed routes ({n}, of {origins} origins compared)"],
+  whatIfBefore: ["变更前", "Before"],
+  whatIfAfter: ["变更后", "After"],
+  fragileShow: ["标出单点依赖（其失效会切断下级的全部上转路径）", "Mark single points of failure (every up route of others runs through them)"],
+  fragileDependents: ["{n} 家依赖", "{n} depend"],
+  fragileOne: ["{name}（{n} 家依赖）", "{name} ({n} depend on it)"],
+  fragileSome: ["单点依赖：{list}", "Single points of failure: {list}"],
+  fragileNone: ["本医联体没有单点依赖。", "This alliance has no single point of failure."],
 };
 
 export function t(key: string, vars: Record<string, string | number> = {}): string {
