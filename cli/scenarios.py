@@ -70,12 +70,12 @@ def _whatif_text(out: dict[str, Any]) -> str:
     # One entry per origin and change, with the conditions it holds for (JSON lists each).
     grouped: dict[tuple[str, str, str], list[str]] = {}
     for r in out["routes"]:
-        key = (f"{r['origin']}  {r['origin_name']}", _route(r["before"]), _route(r["after"]))
-        grouped.setdefault(key, []).append(r["condition"])
-    for (origin, before, after), conditions in grouped.items():
-        lines.append(f"  {origin}  [{', '.join(conditions)}]")
-        lines.append(f"    before {before}")
-        lines.append(f"    after  {after}")
+        group = (f"{r['origin']}  {r['origin_name']}", _route(r["before"]), _route(r["after"]))
+        grouped.setdefault(group, []).append(r["condition"])
+    for (who, was, now), conditions in grouped.items():
+        lines.append(f"  {who}  [{', '.join(conditions)}]")
+        lines.append(f"    before {was}")
+        lines.append(f"    after  {now}")
     read = ", ".join(f"{n} {label}" for label, n in out["neighbourhood"] if not label.isupper())
     lines.append(f"recomputed on the neighbourhood: {read}")
     return "\n".join(lines)

@@ -201,7 +201,7 @@ def _root(up: dict[str, Division], policies: dict[str, Policy], seed: str, on: d
     the city (or the topmost division) it lies in."""
     chain = [seed]
     while (parent := up[chain[-1]].parent) in up and len(chain) < 8:
-        chain.append(parent)  # type: ignore[arg-type]
+        chain.append(parent)
     regions = {p.region for p in policies.values() if holds(p.valid_from, p.valid_to, on)}
     for d in chain:
         if d in regions:

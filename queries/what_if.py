@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from graphmodel.dataset import Dataset
 from graphmodel.enums import Label
@@ -209,7 +208,7 @@ def _decided(ctx: RouteContext | None, req: RouteRequest) -> Route | None:
 
 
 def _coverage(g0: MemoryGraph, g1: MemoryGraph, on: date) -> tuple[CoverageChange, ...]:
-    def status(g: MemoryGraph) -> dict[str, Any]:
+    def status(g: MemoryGraph) -> dict[str, grid_coverage.GridStatus]:
         return {s.grid.id: s for s in grid_coverage.on_networkx(g, on).grids}
 
     s0, s1 = status(g0), status(g1)
@@ -219,7 +218,7 @@ def _coverage(g0: MemoryGraph, g1: MemoryGraph, on: date) -> tuple[CoverageChang
         was = (a.status, tuple(x.id for x in a.alliances)) if a else ("absent", ())
         now = (b.status, tuple(x.id for x in b.alliances)) if b else ("absent", ())
         if was != now:
-            name = (a or b).grid.name
+            name = a.grid.name if a else b.grid.name if b else grid
             found.append(CoverageChange(grid, name, was[0], now[0], was[1], now[1]))
     return tuple(found)
 
