@@ -8,12 +8,21 @@ checks look no further than a policy's region. So what is read is:
 - the *area*: for each division a change touches, the region of the nearest policy in
   force there on the date (else the city it lies in), with every division beneath it and
   every division above it;
-- the area's institutions (and any the scenario names), with all their memberships,
-  pairings, channels and referral flows;
-- every member of an alliance any of them belongs to, so that an alliance's chains and
-  pool are whole, and the other ends of their pairings and channels;
-- the area's grids with their services, the policies applying in the area, and the
-  institutions their rules designate.
+- in full, the institutions of the counties (or districts) the changes land in — a
+  membership's institution, a pairing's lower end, a channel's source, a grid, a new
+  institution — and every institution the scenario names, with all their memberships,
+  pairings, channels and referral flows, and every member of their alliances;
+- of the rest of the area only what a route's pool is made of (`_pool` in
+  `queries/referral_route.py`): the secondary-and-above institutions with their
+  memberships, the senior members of their alliances, and, for an alliance only lower
+  institutions there belong to, one such membership in force on the date;
+- the other ends of the pairings and channels read, the grids of those counties with
+  their services, the policies applying in the area, and the institutions their rules
+  designate.
+
+Findings about the partly read institutions are the same before and after the change, so
+they cancel out of the difference; `tests/queries/test_what_if.py` checks that the
+difference equals the one computed on the whole graph.
 
 The same walk runs on both stores through `Facts`: on Neo4j each step is one
 parameterised Cypher statement over a list of ids (about fifteen round trips, whatever the

@@ -159,3 +159,28 @@ def test_the_linkou_example_is_the_same_on_both_stores(store: Store) -> None:
     assert {f.rule for f in d.new_findings} == {"integrity.pairing_outside_alliance"}
     assert len(d.new_findings) == 7  # the county hospital's seven township pairings
     assert {r.origin for r in d.routes} >= {"linkou-county-people", "linkou-xinglin-chc"}
+
+
+def test_new_facts_and_a_closure(make_store: MakeStore) -> None:
+    new = loads_text(
+        "name: a new centre, then a closure\nchanges:\n"
+        "  - add: institution\n    id: thc3\n    name: 新镇卫生院\n    level: primary\n"
+        "    type: township_centre\n    ownership: public\n    division: t2\n"
+        "  - set: level\n    institution: thc2\n    level: secondary\n"
+        "  - end: institution\n    id: thc1\n",
+        "s.yaml",
+    )
+    d = what_if(make_store(routed().dataset()), new)
+    # The new centre is obliged to join an alliance (the policy's membership rule) and is in none.
+    assert [(u.institution, u.becomes) for u in d.unaffiliated] == [("thc3", True)]
+    closed = [r for r in d.routes if r.origin == "thc1"]
+    assert closed and all(r.after.verdict == "closed" for r in closed)
+    assert any(f.subject == "thc3" for f in d.new_findings)
+    joined = loads_text(
+        "name: it joins\nchanges:\n"
+        "  - add: institution\n    id: thc3\n    name: 新镇卫生院\n    level: primary\n"
+        "    type: township_centre\n    ownership: public\n    division: t2\n"
+        "  - add: membership\n    institution: thc3\n    alliance: cc\n    role: base\n",
+        "s.yaml",
+    )
+    assert what_if(make_store(routed().dataset()), joined).unaffiliated == ()
