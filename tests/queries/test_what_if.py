@@ -184,3 +184,22 @@ def test_new_facts_and_a_closure(make_store: MakeStore) -> None:
         "s.yaml",
     )
     assert what_if(make_store(routed().dataset()), joined).unaffiliated == ()
+
+
+def test_the_neighbourhood_is_enough_on_a_synthetic_country() -> None:
+    """On a few thousand synthetic institutions (policies govern whole cities, alliances
+    span counties): reading one county whole and the rest of the city for the pool gives
+    the difference the whole graph gives."""
+    import random
+
+    from bench.synthetic import generate
+    from bench.whatif import leaving
+    from stores.memory import MemoryStore
+
+    dataset = generate(4000).dataset
+    store = MemoryStore(dataset)
+    for s in leaving(dataset, 2, random.Random(7)):
+        d = what_if(store, s)
+        full = compare(dataset, s, ON)
+        assert d.routes and d.new_findings
+        assert replace(d, neighbourhood=(), origins=0) == replace(full, neighbourhood=(), origins=0)
