@@ -89,6 +89,15 @@ def read(facts: Facts, scenario: Scenario, on: date) -> Dataset:
     return area(facts, roots, on, named, scenario.alliances, scenario.grids, focus=focus)
 
 
+def governed(facts: Facts, divisions: Ids, on: date) -> Dataset:
+    """`divisions` read whole, and of the regions whose policies govern them what their
+    routes' pools are made of (the fragility report's subgraph)."""
+    up = {d.id: d for d in facts.divisions_up(divisions)}
+    policies = {p.id: p for p in facts.policies(sorted(up))}
+    roots = sorted({_root(up, policies, d, on) for d in divisions if d in up})
+    return area(facts, roots, on, focus=divisions)
+
+
 def area(
     facts: Facts,
     roots: Ids,

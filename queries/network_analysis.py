@@ -23,9 +23,11 @@ date:
   by origin–target pair.
 
 Community Neo4j has no Graph Data Science library, so on Neo4j the region's subgraph is
-read with Cypher (`queries/_neighbourhood.py`, a fixed number of statements) and the
-graph algorithms run on it in Python with networkx; routes and leapfrogs are asked of the
-store itself. Both stores give the same report.
+read with Cypher (`queries/_neighbourhood.py`, a fixed number of statements: the region
+whole, and of the policy regions governing it what their routes' pools are made of) and
+the graph algorithms run on it in Python with networkx; the townships' routes are decided
+on that subgraph too (no query per township), and the leapfrog flows are asked of the
+store (`referral_kpis`). Both stores give the same report.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
 from queries import _neighbourhood, referral_kpis, referral_route
 from queries._neighbourhood import MemoryFacts, Neo4jFacts
-from stores.memory import MemoryGraph
+from stores.memory import MemoryGraph, build
 
 SHARE = 0.5  # a counterpart carrying more than this share of a level's pairings is shown
 AREA_LEVELS = (DivisionLevel.COUNTY, DivisionLevel.DISTRICT)
@@ -179,14 +181,17 @@ def gini(counts: list[int]) -> float:
     return diffs / (2 * n * n * (total / n))
 
 
-def concentration(region: Dataset, on: date, share: float = SHARE) -> tuple[Concentration, ...]:
-    """Per (county or district of the lower institution, upper level): HHI and Gini."""
+def concentration(
+    region: Dataset, on: date, share: float = SHARE, inside: set[str] | None = None
+) -> tuple[Concentration, ...]:
+    """Per (county or district of the lower institution, upper level): HHI and Gini; only
+    lower institutions in the divisions `inside`, when given."""
     institutions = {i.id: i for i in region.institutions}
     divisions = {d.id: d for d in region.divisions}
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for p in region.pairings:
         upper, lower = institutions.get(p.upper), institutions.get(p.lower)
-        if p.holds_on(on) and upper and lower:
+        if p.holds_on(on) and upper and lower and (inside is None or lower.division in inside):
             counts[(_area(divisions, lower.division), upper.level.value)][upper.id] += 1
     found = []
     for (area, level), by in sorted(counts.items()):
@@ -216,7 +221,10 @@ def _area(divisions: dict[str, Any], division: str | None) -> str:
 
 
 def _townships(
-    region: Dataset, on: date, route: Callable[[RouteRequest], Route]
+    region: Dataset,
+    on: date,
+    route: Callable[[RouteRequest], Route],
+    inside: set[str] | None = None,
 ) -> tuple[UnservedTownship, ...]:
     located: dict[str, list[Institution]] = defaultdict(list)
     for i in region.institutions:
@@ -226,6 +234,8 @@ def _townships(
     found = []
     for d in sorted(region.divisions, key=lambda d: d.id):
         if d.level not in TOWNSHIP_LEVELS or d.id not in within:
+            continue
+        if inside is not None and d.id not in inside:
             continue
         here = sorted((i for sub in within[d.id] for i in located.get(sub, [])),
                       key=lambda i: (-i.level.rank, i.id))  # fmt: skip
@@ -285,15 +295,33 @@ def _assemble(
     route: Callable[[RouteRequest], Route],
     kpis: Any,
 ) -> NetworkAnalysis:
+    inside = _inside(region, division)
     return NetworkAnalysis(
         on=on,
         division=division,
         period=period,
         single_points=single_points(region, on),
-        concentration=concentration(region, on, share),
-        unserved_townships=_townships(region, on, route),
+        concentration=concentration(region, on, share, inside),
+        unserved_townships=_townships(region, on, route, inside),
         leapfrogs=_leapfrogs(kpis),
     )
+
+
+def _inside(region: Dataset, division: str | None) -> set[str] | None:
+    """The divisions beneath `division` (None: everywhere)."""
+    if division is None:
+        return None
+    children: dict[str, list[str]] = defaultdict(list)
+    for d in region.divisions:
+        if d.parent:
+            children[d.parent].append(d.id)
+    seen, todo = {division}, [division]
+    while todo:
+        for c in children.get(todo.pop(), ()):
+            if c not in seen:
+                seen.add(c)
+                todo.append(c)
+    return seen
 
 
 def on_neo4j(
@@ -306,9 +334,10 @@ def on_neo4j(
     day = on or today()
     when = period or str(day.year)
     roots = [division] if division else [r["id"] for r in reader.rows(TOPS)]
-    region = _neighbourhood.area(Neo4jFacts(reader), roots, day)
+    region = _neighbourhood.governed(Neo4jFacts(reader), roots, day)
+    sub = build(region, freeze=False)  # the routes on the subgraph read: no query per township
     return _assemble(region, day, division, when, share,
-                     lambda r: referral_route.on_neo4j(reader, r),
+                     lambda r: referral_route.on_networkx(sub, r),
                      referral_kpis.on_neo4j(reader, when, division))  # fmt: skip
 
 
@@ -330,9 +359,11 @@ def on_networkx(
     day = on or today()
     when = period or str(day.year)
     tops = sorted(d.id for d in graph.all(Label.DIVISION) if not d.parent)
-    region = _neighbourhood.area(MemoryFacts(graph), [division] if division else tops, day)
+    region = _neighbourhood.governed(MemoryFacts(graph), [division] if division else tops, day)
+    # Everywhere, the subgraph is the graph itself; else the same subgraph Neo4j reads.
+    sub = graph if division is None else build(region, freeze=False)
     return _assemble(region, day, division, when, share,
-                     lambda r: referral_route.on_networkx(graph, r),
+                     lambda r: referral_route.on_networkx(sub, r),
                      referral_kpis.on_networkx(graph, when, division))  # fmt: skip
 
 
