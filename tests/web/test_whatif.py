@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.web.conftest import Server, option, screenshot
@@ -75,3 +76,24 @@ def test_what_if_panel_shows_the_difference_of_changes_picked_from_the_graph(
     assert len(origins) == 48
     page.evaluate("document.querySelector('#whatif').scrollIntoView({block: 'start'})")
     screenshot(page, "whatif")
+
+
+def test_overlay_and_panel_on_neo4j(neo4j_samples: Any, built: Path, open_view: Any) -> None:
+    from tests.conftest import neo4j_settings
+
+    s = neo4j_settings()
+    env = {"NEO4J_URI": s.neo4j_uri or "", "NEO4J_USER": s.neo4j_user,
+           "NEO4J_PASSWORD": s.neo4j_password}  # fmt: skip
+    server = Server([], env=env)
+    try:
+        page = open_view(server, CHAIN)
+        page.wait_for_selector("#graph-chart[data-ready='true']")
+        page.check("#fragility-toggle")
+        page.wait_for_selector("#graph-chart[data-fragile='linkou-county-people:7']")
+        page.check("#whatif-pick")
+        click_graph_node(page, "graph", "linkou-county-people")
+        page.click("#whatif-run")
+        page.wait_for_selector("#whatif-result[data-state='ready']")
+        assert page.locator("#whatif-new li").count() == 8
+    finally:
+        server.stop()
