@@ -52,6 +52,8 @@ from graphmodel.scenario import KINDS, OPS, Change, Scenario
 from loaders import strictjson
 
 MAX_CHANGES = 1000
+MAX_CHARS = 1_000_000
+MAX_DEPTH = 8
 TOP = {"name", "on", "description", "changes"}
 # Per (op, kind): required fields, optional fields; each field's type (str or an enum).
 Spec = dict[str, Any]
@@ -88,22 +90,37 @@ def load(path: Path) -> Scenario:
     return loads_text(data.decode("utf-8-sig"), path.name)
 
 
+def _refuse(file: str, line: int | None, message: str) -> InvalidInputError:
+    return InvalidInputError(
+        [Problem(file, line, None, message)], consequence="nothing was applied"
+    )
+
+
 def loads_text(text: str, file: str) -> Scenario:
+    if len(text) > MAX_CHARS:
+        raise _refuse(file, None, f"a scenario is at most {MAX_CHARS:,} characters")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InvalidInputError([Problem(file, line, None, f"not YAML: {e}")],
-                                consequence="nothing was applied") from None  # fmt: skip
+        raise _refuse(file, mark.line + 1 if mark else None, f"not YAML: {e}") from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise _refuse(file, None, f"nested deeper than {MAX_DEPTH} levels") from None
     lines: dict[str, int] = {}
-    value = _plain(node, "", lines, file) if node is not None else None
+    value = _plain(node, "", lines, file, set()) if node is not None else None
     return from_mapping(value, file, lines)
 
 
-def _plain(node: yaml.Node, path: str, lines: dict[str, int], file: str) -> Any:
-    """The node as plain values; `lines` records each path's line (1-based)."""
-    lines[path] = node.start_mark.line + 1
+def _plain(node: yaml.Node, path: str, lines: dict[str, int], file: str, seen: set[int]) -> Any:
+    """The node as plain values; `lines` records each path's line (1-based). An alias
+    (a node met twice) is refused: expanded, a few of them make a "billion laughs"."""
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        raise _refuse(file, line, "YAML anchors and aliases (&, *) are not accepted")
+    if path.count(".") + path.count("[") > MAX_DEPTH:
+        raise _refuse(file, line, f"nested deeper than {MAX_DEPTH} levels")
+    seen.add(id(node))
+    lines[path] = line
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for k, v in node.value:
@@ -113,10 +130,10 @@ def _plain(node: yaml.Node, path: str, lines: dict[str, int], file: str) -> Any:
                     [Problem(file, k.start_mark.line + 1, path or "$", f"duplicate key {key!r}")],
                     consequence="nothing was applied",
                 )
-            out[key] = _plain(v, f"{path}.{key}" if path else key, lines, file)
+            out[key] = _plain(v, f"{path}.{key}" if path else key, lines, file, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(v, f"{path}[{n}]", lines, file) for n, v in enumerate(node.value)]
+        return [_plain(v, f"{path}[{n}]", lines, file, seen) for n, v in enumerate(node.value)]
     # Scalars through the safe constructor: dates, numbers and booleans as YAML types them.
     return yaml.SafeLoader("").construct_object(node, deep=True)
 

@@ -138,6 +138,22 @@ def test_an_invalid_scenario_file_names_the_line_and_path(tmp_path: Path) -> Non
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: &a x\nchanges: [*a, *a]\n", "anchors and aliases"),
+        ("name: x\nchanges: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper"),
+        ("name: x\nchanges: " + "[" * 20 + "]" * 20 + "\n", "nested deeper"),
+        ("name: [\n", "not YAML"),
+        ("name: x\nname: y\nchanges: []\n", "duplicate key 'name'"),
+    ],
+)
+def test_hostile_yaml_is_refused_quickly(text: str, message: str) -> None:
+    with pytest.raises(InvalidInputError) as e:
+        loads_text(text, "s.yaml")
+    assert message in str(e.value) and "nothing was applied" in str(e.value)
+
+
 def test_json_and_graphql_scenarios_read_as_yaml_does(tmp_path: Path) -> None:
     text = "name: x\non: 2024-06-01\nchanges:\n  - end: service\n    alliance: cc\n    grid: g2\n"
     path = tmp_path / "s.json"
