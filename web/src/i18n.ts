@@ -141,6 +141,7 @@ const WORDS: Words = {
   whatIfRoutes: ["转诊路径变化（{n}，共比较 {origins} 家起点机构）", "Changed routes ({n}, of {origins} origins compared)"],
   whatIfBefore: ["变更前", "Before"],
   whatIfAfter: ["变更后", "After"],
+  whatIfClosed: ["机构已撤销", "closed (the institution no longer exists)"],
   fragileShow: ["标出单点依赖（其失效会切断下级的全部上转路径）", "Mark single points of failure (every up route of others runs through them)"],
   fragileDependents: ["{n} 家依赖", "{n} depend"],
   fragileOne: ["{name}（{n} 家依赖）", "{name} ({n} depend on it)"],

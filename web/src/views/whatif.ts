@@ -159,7 +159,8 @@ function paint(instance: echarts.ECharts, points: Map<string, number>): void {
 function hops(steps: Step[], verdict: string, name: (id: string) => string): string {
   const to = (s: Step) => (s.via === "level" ? t("anyAt", { level: label("level", s.to.toUpperCase()) }) : name(s.to));
   const path = steps.map((s) => `${to(s)}（${s.via}${s.source ? ` · ${s.source}` : ""}）`).join(" → ");
-  return `${label("verdict", verdict.toUpperCase())}${path ? `：${path}` : ""}`;
+  const word = verdict === "closed" ? t("whatIfClosed") : label("verdict", verdict.toUpperCase());
+  return `${word}${path ? `：${path}` : ""}`;
 }
 
 function showDiff(root: HTMLElement, d: WhatIfData, name: (id: string) => string): void {
