@@ -12,6 +12,7 @@ from api.context import Context
 from api.pagination import Connection, connection, decode_cursor, page_size
 from api.projection import Planner
 from api.projection_query import PROJECTED
+from api.scenario_query import ScenarioQuery
 from api.types.enums import (
     AllianceKind,
     CounterpartDirection,
@@ -61,7 +62,7 @@ class AllianceFilterInput:
 
 
 @strawberry.type
-class Query:
+class Query(ScenarioQuery):  # whatIf, networkAnalysis: api/scenario_query.py
     @strawberry.field(description="An institution by id or exact name (either script)")
     async def institution(self, info: Info[Context, None], id: strawberry.ID
                           ) -> Institution | None:  # fmt: skip

@@ -114,10 +114,14 @@ class MemoryGraph:
         return {rel: sum(map(len, adj.values())) for rel, adj in self.succ.items()}
 
 
-def build(dataset: Dataset) -> MemoryGraph:
+def build(dataset: Dataset, *, freeze: bool = True) -> MemoryGraph:
     """The graph of `dataset`. Millions of small objects: the cyclic collector is paused
     while they are made (it took half the build time at a million institutions, bench/),
-    and the finished, read-only graph is frozen out of later collections."""
+    and the finished, read-only graph is frozen out of later collections. A short-lived
+    graph (a scenario's neighbourhood, `queries/what_if.py`) is built with `freeze=False`,
+    so that it can be collected once answered."""
+    if not freeze:
+        return _build(dataset)
     gc.disable()
     try:
         return _build(dataset)
