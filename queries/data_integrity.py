@@ -99,25 +99,28 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
     """
     day = on or today()
     dates, links, leads = [], [], []
+    nodes, lead_role = graph.nodes, MemberRole.LEAD
     for a in _walk.nodes(graph, Label.ALLIANCE):
         ref = {"id": a.id, "name": a.name, "valid_from": a.valid_from, "valid_to": a.valid_to}
         edges = graph.into_list((Label.ALLIANCE.value, a.id), Rel.MEMBER_OF)
+        a_from, a_to = a.valid_from, a.valid_to
         # An alliance without dates has no membership outside them: skip its members.
-        dated = a.valid_from is not None or a.valid_to is not None
-        for node, m in edges if dated else ():
-            if _outside(m.valid_from, a.valid_from, before=True) or _outside(
-                m.valid_to, a.valid_to, before=False
+        # (Inline comparisons: at a million institutions this loop sees every membership.)
+        for node, m in edges if a_from is not None or a_to is not None else ():
+            m_from, m_to = m.valid_from, m.valid_to
+            if (a_from is not None and (m_from is None or m_from < a_from)) or (
+                a_to is not None and (m_to is None or m_to > a_to)
             ):
-                i = graph.node_obj(node)
+                i = nodes[node]
                 dates.append(
                     {
                         "member": {"id": i.id, "name": i.name},
                         "alliance": ref,
-                        "m_from": m.valid_from,
-                        "m_to": m.valid_to,
+                        "m_from": m_from,
+                        "m_to": m_to,
                     }
                 )
-        lead = [(graph.node_obj(i), m) for i, m in edges if m.role is MemberRole.LEAD]
+        lead = [(nodes[i], m) for i, m in edges if m.role is lead_role]
         if a.holds_on(day) and not any(m.holds_on(day) for _, m in lead):
             leads += [
                 {
@@ -132,13 +135,14 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
     # Only the institutions with pairings or channels: the adjacency of each type lists them.
     for kind, rel in (("pairing", Rel.PAIRED_WITH), ("channel", Rel.CHANNEL)):
         for node, edges in graph.succ[rel].items():
-            u = graph.node_obj(node)
             for t, fact in edges:
                 if (kind == "pairing" or fact.alliance) and fact.holds_on(day):
                     ids = members.get(fact.alliance)
                     if ids is None:
                         ids = members[fact.alliance] = _member_ids(graph, fact.alliance, day)
-                    links.append(_link_row(graph, kind, u, graph.node_obj(t), fact.alliance, ids))
+                    if node[1] in ids and t[1] in ids:
+                        continue  # both ends are members: nothing to report
+                    links.append(_link_row(graph, kind, nodes[node], nodes[t], fact.alliance, ids))
     by_name: dict[str, list[Any]] = {}
     keys = graph.name_keys  # each institution's name keys, its own name's first
     for i in _walk.institutions(graph):
@@ -183,7 +187,9 @@ def _outside(mine: date | None, theirs: date | None, *, before: bool) -> bool:
 
 
 def _member_ids(graph: MemoryGraph, alliance: str, on: date) -> set[str]:
-    return {i.id for i, _ in _walk.members(graph, alliance, on)}
+    """The ids of the alliance's members on `on` (a node key's id is the institution's)."""
+    edges = graph.into_list((Label.ALLIANCE.value, alliance), Rel.MEMBER_OF)
+    return {node[1] for node, m in edges if m.holds_on(on)}
 
 
 def _link_row(
