@@ -131,18 +131,20 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
                 }
                 for i, m in lead
             ]
-    members: dict[str, set[str]] = {}  # alliance -> its members on the day, each once
     # Only the institutions with pairings or channels: the adjacency of each type lists them.
+    # Each end's own few memberships are looked at, not the alliance's (~360) members.
     for kind, rel in (("pairing", Rel.PAIRED_WITH), ("channel", Rel.CHANNEL)):
         for node, edges in graph.succ[rel].items():
             for t, fact in edges:
                 if (kind == "pairing" or fact.alliance) and fact.holds_on(day):
-                    ids = members.get(fact.alliance)
-                    if ids is None:
-                        ids = members[fact.alliance] = _member_ids(graph, fact.alliance, day)
-                    if node[1] in ids and t[1] in ids:
-                        continue  # both ends are members: nothing to report
-                    links.append(_link_row(graph, kind, nodes[node], nodes[t], fact.alliance, ids))
+                    alliance = (Label.ALLIANCE.value, fact.alliance)
+                    upper_in = _member_on(graph, node, alliance, day)
+                    lower_in = _member_on(graph, t, alliance, day)
+                    if not (upper_in and lower_in):
+                        links.append(
+                            _link_row(graph, kind, nodes[node], nodes[t], fact.alliance,
+                                      upper_in, lower_in)
+                        )  # fmt: skip
     by_name: dict[str, list[Any]] = {}
     keys = graph.name_keys  # each institution's name keys, its own name's first
     for i in _walk.institutions(graph):
@@ -152,9 +154,7 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
         for group in by_name.values()
         if len(group) > 1
     ]
-    return _sorted(
-        _dates(dates) + _links([r for r in links if r], day) + _leads(leads, day) + _same_name(same)
-    )
+    return _sorted(_dates(dates) + _links(links, day) + _leads(leads, day) + _same_name(same))
 
 
 def _same_name(groups: list[list[Row]]) -> list[Finding]:
@@ -186,27 +186,32 @@ def _outside(mine: date | None, theirs: date | None, *, before: bool) -> bool:
     return mine < theirs if before else mine > theirs
 
 
-def _member_ids(graph: MemoryGraph, alliance: str, on: date) -> set[str]:
-    """The ids of the alliance's members on `on` (a node key's id is the institution's)."""
-    edges = graph.into_list((Label.ALLIANCE.value, alliance), Rel.MEMBER_OF)
-    return {node[1] for node, m in edges if m.holds_on(on)}
+def _member_on(graph: MemoryGraph, institution: Any, alliance: Any, on: date) -> bool:
+    """Whether the institution (node) is a member of the alliance (node) on `on`."""
+    return any(
+        a == alliance and m.holds_on(on)
+        for a, m in graph.out_list(institution, Rel.MEMBER_OF)
+    )  # fmt: skip
 
 
 def _link_row(
-    graph: MemoryGraph, kind: str, u: Any, lower: Any, alliance: str, ids: set[str]
+    graph: MemoryGraph,
+    kind: str,
+    u: Any,
+    lower: Any,
+    alliance: str,
+    upper_in: bool,
+    lower_in: bool,
 ) -> Row:
-    """The finding's row when the upper or lower end is not among the alliance's members
-    `ids` (on the day), else an empty row."""
+    """The finding's row: an end of the pairing or channel is not a member on the day."""
     a = graph.get(Label.ALLIANCE, alliance)
-    if u.id in ids and lower.id in ids:
-        return {}
     return {
         "kind": kind,
         "alliance": {"id": a.id, "name": a.name},
         "upper": {"id": u.id, "name": u.name},
         "lower": {"id": lower.id, "name": lower.name},
-        "upper_in": u.id in ids,
-        "lower_in": lower.id in ids,
+        "upper_in": upper_in,
+        "lower_in": lower_in,
     }
 
 
