@@ -145,15 +145,14 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
                             _link_row(graph, kind, nodes[node], nodes[t], fact.alliance,
                                       upper_in, lower_in)
                         )  # fmt: skip
-    by_name: dict[str, list[Any]] = {}
-    keys = graph.name_keys  # each institution's name keys, its own name's first
-    for i in _walk.institutions(graph):
-        by_name.setdefault(keys[i.id][0], []).append(i)
-    same = [
-        [{"id": i.id, "name": i.name, "division": i.division} for i in group]
-        for group in by_name.values()
-        if len(group) > 1
-    ]
+    # Names held more than once, from the store's name index (any of each institution's
+    # names), then grouped by each holder's own name: not a pass over every institution.
+    keys, institution = graph.name_keys, Label.INSTITUTION
+    same = []
+    for key, holders in graph.by_name.items():
+        group = [graph.get(institution, h) for h in holders if keys[h][0] == key]
+        if len(group) > 1:
+            same.append([{"id": i.id, "name": i.name, "division": i.division} for i in group])
     return _sorted(_dates(dates) + _links(links, day) + _leads(leads, day) + _same_name(same))
 
 
