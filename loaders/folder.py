@@ -454,6 +454,9 @@ def _build(
                 source=v["source"] or "", assumption=v["assumption"] or "",
             )
         )  # fmt: skip
+    # The invariants read no role: a national folder's million parsed roles go now, before
+    # the institutions are built (the load's peak memory).
+    rows["roles"] = []
     institutions = []
     check = refs.checker("institutions", out)
     no_roles: tuple[RoleGrant, ...] = ()
