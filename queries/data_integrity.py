@@ -147,10 +147,12 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
                         )  # fmt: skip
     # Names held more than once, from the store's name index (any of each institution's
     # names), then grouped by each holder's own name: not a pass over every institution.
-    keys, institution = graph.name_keys, Label.INSTITUTION
+    keys, by_id = graph.name_keys, graph.by_label.get(Label.INSTITUTION.value, {})
     same = []
     for key, holders in graph.by_name.items():
-        group = [graph.get(institution, h) for h in holders if keys[h][0] == key]
+        if len(holders) < 2:
+            continue  # nearly every key: one holder
+        group = [by_id[h] for h in holders if keys[h][0] == key]
         if len(group) > 1:
             same.append([{"id": i.id, "name": i.name, "division": i.division} for i in group])
     return _sorted(_dates(dates) + _links(links, day) + _leads(leads, day) + _same_name(same))
