@@ -14,6 +14,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from itertools import repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -233,13 +234,23 @@ class _Refs:
     def check(self, table: str, row: Row, values: Parsed, out: _Collector) -> bool:
         return self.checker(table, out)(row, values)
 
-    def checker(self, table: str, out: _Collector) -> Callable[[Row, Parsed], bool]:
+    def checker(
+        self, table: str, out: _Collector, rows: list[tuple[Row, Parsed]] | None = None
+    ) -> Callable[[Row, Parsed], bool]:
         """`check` for the rows of one table, its reference columns looked up once: a
-        national table has millions of rows."""
+        national table has millions of rows. Given the `rows` (whose references point at
+        ids defined before them), and every id they name is known, no row needs a look."""
         columns = [
             (name, kind, self.defined[kind], self.existing.get(kind, frozenset()))
             for name, kind in _ref_columns(table)
         ]
+        if rows is not None:
+            values = list(map(itemgetter(1), rows))
+            if all(
+                not (set(map(dict.get, values, repeat(name))) - {None} - defined.keys() - existing)
+                for name, _, defined, existing in columns
+            ):
+                return _every_row_ok
 
         def check(row: Row, values: Parsed) -> bool:
             ok = True
@@ -251,6 +262,10 @@ class _Refs:
             return ok
 
         return check
+
+
+def _every_row_ok(row: Row, values: Parsed) -> bool:
+    return True
 
 
 @cache
@@ -419,7 +434,7 @@ def _build(
     for row, v in rows["divisions"]:
         if refs.define("division", v["id"], row, out):
             divisions.append((row, v))
-    check = refs.checker("divisions", out)
+    check = refs.checker("divisions", out, divisions)
     built_divisions = [
         Division(
             id=v["id"], name=v["name"], level=v["level"], parent=v["parent"],
@@ -428,7 +443,7 @@ def _build(
         for row, v in divisions
         if check(row, v)
     ]  # fmt: skip
-    check = refs.checker("grids", out)
+    check = refs.checker("grids", out, rows["grids"])
     grids = [
         Grid(id=v["id"], name=v["name"], division=v["division"], source=v["source"] or "",
              assumption=v["assumption"] or "")
@@ -439,7 +454,7 @@ def _build(
     institutions_raw = [
         (row, v) for row, v in rows["institutions"] if refs.define("institution", v["id"], row, out)
     ]
-    check = refs.checker("roles", out)
+    check = refs.checker("roles", out, rows["roles"])
     always = RoleCondition.ALWAYS
     for row, v in rows["roles"]:
         if not check(row, v):
@@ -458,7 +473,7 @@ def _build(
     # the institutions are built (the load's peak memory).
     rows["roles"] = []
     institutions = []
-    check = refs.checker("institutions", out)
+    check = refs.checker("institutions", out, institutions_raw)
     no_roles: tuple[RoleGrant, ...] = ()
     for row, v in institutions_raw:
         if not check(row, v) or (v["uscc"] and not _check_uscc(row, v, out)):
@@ -475,7 +490,7 @@ def _build(
                 source=v["source"] or "", assumption=v["assumption"] or "",
             )
         )  # fmt: skip
-    check = refs.checker("alliances", out)
+    check = refs.checker("alliances", out, rows["alliances"])
     alliances = [
         Alliance(
             id=v["id"], name=v["name"], kind=v["kind"], integration=v["integration"],
@@ -485,7 +500,7 @@ def _build(
         for row, v in rows["alliances"]
         if refs.define("alliance", v["id"], row, out) and check(row, v)
     ]  # fmt: skip
-    check = refs.checker("memberships", out)
+    check = refs.checker("memberships", out, rows["memberships"])
     memberships = [
         Membership(
             institution=v["institution"], alliance=v["alliance"], role=v["role"],
@@ -495,14 +510,14 @@ def _build(
         for row, v in rows["memberships"]
         if check(row, v)
     ]  # fmt: skip
-    check = refs.checker("serves", out)
+    check = refs.checker("serves", out, rows["serves"])
     services = [
         Service(alliance=v["alliance"], grid=v["grid"], **_validity(v, row, out),
                 source=v["source"] or "", assumption=v["assumption"] or "")
         for row, v in rows["serves"]
         if check(row, v)
     ]  # fmt: skip
-    check = refs.checker("pairings", out)
+    check = refs.checker("pairings", out, rows["pairings"])
     pairings = [
         Pairing(
             alliance=v["alliance"], upper=v["upper"], lower=v["lower"],
@@ -515,7 +530,7 @@ def _build(
         for row, v in rows["pairings"]
         if check(row, v) and _distinct(row, v, "upper", "lower", out)
     ]  # fmt: skip
-    check = refs.checker("channels", out)
+    check = refs.checker("channels", out, rows["channels"])
     channels = [
         Channel(
             source_institution=v["from"], target_institution=v["to"], direction=v["direction"],
@@ -525,7 +540,7 @@ def _build(
         for row, v in rows["channels"]
         if check(row, v) and _distinct(row, v, "from", "to", out)
     ]  # fmt: skip
-    check = refs.checker("referrals", out)
+    check = refs.checker("referrals", out, rows["referrals"])
     referrals = [
         ReferralFlow(
             source_institution=v["from"], target_institution=v["to"], period=v["period"],
@@ -571,7 +586,15 @@ def _distinct(row: Row, v: Parsed, a: str, b: str, out: _Collector) -> bool:
     return True
 
 
-def _check_duplicate_keys(kind: str, items: Iterable[Any], out: _Collector) -> None:
+# What `Membership.key` formats (ids hold no '|'): equal parts, equal keys. A million
+# memberships are checked as tuples at C speed, their keys formatted only if two are alike.
+_KEY_PARTS = {"membership": attrgetter("institution", "alliance", "role", "valid_from")}
+
+
+def _check_duplicate_keys(kind: str, items: list[Any], out: _Collector) -> None:
+    parts = _KEY_PARTS.get(kind)
+    if parts is not None and len(set(map(parts, items))) == len(items):
+        return
     seen: set[str] = set()
     for item in items:
         key = item.key  # a property that formats a string: once per item

@@ -105,3 +105,13 @@ def test_each_problem_is_where_the_record_by_record_parse_puts_it(
     assert isinstance(by_column, list) and by_column, "the load fails and returns nothing"
     assert by_column == by_rec
     assert all(p.file == f"mini/{file}" and p.line in (4, 5) and p.column for p in by_column)
+
+
+def test_a_repeated_membership_is_named_by_its_key(dataset_dir: Path) -> None:
+    """Memberships are compared as tuples first; two alike are still named by their key."""
+    append(dataset_dir / "memberships.csv", "mini-b,mini-x,hub,2020-01-01,again")
+    with pytest.raises(InvalidInputError) as caught:
+        load_dataset(dataset_dir)
+    assert caught.value.problems == [
+        Problem("memberships", None, None, "duplicate membership 'mini-b|mini-x|hub|2020-01-01'")
+    ]
