@@ -10,6 +10,7 @@ import gc
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -240,7 +241,7 @@ class _Refs:
         """`check` for the rows of one table, its reference columns looked up once: a
         national table has millions of rows. Given the `rows` (whose references point at
         ids defined before them), and every id they name is known, no row needs a look."""
-        columns = [
+        columns: list[tuple[str, str, dict[str, Any], AbstractSet[str]]] = [
             (name, kind, self.defined[kind], self.existing.get(kind, frozenset()))
             for name, kind in _ref_columns(table)
         ]
