@@ -49,7 +49,7 @@ class MemoryGraph:
         self.search_text: dict[str, str] = {}
         # Each institution's name keys, computed once, for substring search.
         self.name_keys: dict[str, tuple[str, ...]] = {}  # id -> keys, primary name first
-        # The n-gram index over the primary name keys, built on the first substring search.
+        # The joined name keys for substring search and typo lookup, built with the graph.
         self.substrings = SubstringIndex(self)
         # Values derived from the graph by queries (a region's route pool, an ancestry):
         # the graph never changes once built, so they are computed once and kept.
@@ -124,7 +124,9 @@ def build(dataset: Dataset, *, freeze: bool = True) -> MemoryGraph:
         return _build(dataset)
     gc.disable()
     try:
-        return _build(dataset)
+        graph = _build(dataset)
+        graph.substrings.build()
+        return graph
     finally:
         gc.enable()
         gc.freeze()
