@@ -21,15 +21,17 @@ and DataLoaders, which is always correct, only slower:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLIncludeDirective,
     GraphQLObjectType,
+    GraphQLSchema,
     GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionSetNode,
@@ -126,15 +128,20 @@ class Planner:
     """Builds `Sel` trees from the request's AST, with fragments, @skip/@include and
     variables resolved as graphql-core does."""
 
-    def __init__(self, info: Info[Any, Any]) -> None:
-        raw = info._raw_info
-        self.schema = raw.schema
-        self.fragments = raw.fragments
-        variables = raw.variable_values
+    def __init__(self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode],
+                 variables: Any, root_nodes: list[FieldNode]) -> None:  # fmt: skip
+        self.schema = schema
+        self.fragments = fragments
         # graphql-core hands resolvers the plain coerced dict; its argument coercion wants
         # the VariableValues it was made from (sources are only used for defaults).
         self.variables = VariableValues({}, variables) if isinstance(variables, dict) else variables
-        self.root_nodes: list[FieldNode] = list(raw.field_nodes)
+        self.root_nodes = root_nodes
+
+    @classmethod
+    def of(cls, info: Info[Any, Any]) -> Planner:
+        """The planner of a resolver's own field."""
+        raw = info._raw_info
+        return cls(raw.schema, raw.fragments, raw.variable_values, list(raw.field_nodes))
 
     def _included(self, node: Any) -> bool:
         skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
@@ -200,9 +207,6 @@ class Planner:
             else:
                 out.links[key] = link
         return out
-
-    def root_args(self) -> dict[str, Any]:
-        return {}
 
     def connection_sel(self, node_type: str) -> Sel:
         """The selection on a connection's nodes: `nodes {…}` and `edges { node {…} }`."""

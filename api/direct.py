@@ -1,0 +1,260 @@
+"""A fully compiled operation answered straight from its plan, without graphql-core's
+field execution.
+
+Why: the root fields already fetch their whole selection in one go (`api.projection`), so
+what was left of a nested read's time was graphql-core executing the answer field by field:
+an alliance's ~360 members with their alliances are ~2,100 fields, each a resolver call,
+an `Info`, a completion step and a path entry. When every field of an operation is one the
+plan covers, `Direct` runs the root fields' plans (`api.roots`, the resolvers' own code)
+and writes the response itself, from a writer compiled once per request from the
+operation's AST: response keys and aliases in graphql-core's order, fragments and
+`@skip`/`@include` resolved as graphql-core resolves them, `__typename`, leaves serialised
+by the schema's own scalar and enum types (enums as their GraphQL names, dates as ISO
+text), nulls and lists.
+
+Anything else is left to graphql-core, which is always right, only slower: a mutation, a
+root field outside `api.roots.ROOTS`, a field with a resolver the plan does not cover
+(`Division.institutions`), a fragment on another type, a reference that does not name one
+institution, and any error at all (a bad cursor, a page too large, a store failure, a null
+where the schema promises a value). Then the request runs as before and answers with the
+errors graphql-core gives; the work done here is discarded. Everything around execution
+(parse and validation caches, cost limit, heavy lane, auth, persisted documents, HTTP
+cache, metrics, tracing, timeouts) is outside this step and unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLID,
+    GraphQLIncludeDirective,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSkipDirective,
+    GraphQLString,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    get_operation_ast,
+)
+from graphql.execution.values import (
+    VariableValues,
+    get_argument_values,
+    get_directive_values,
+    get_variable_values,
+)
+from strawberry.types.arguments import convert_arguments
+
+from api.projection import LINKS, Planner
+from api.roots import ROOTS
+
+Write = Callable[[Any], Any]
+BACKREF = "strawberry-definition"
+
+
+class Fallback(Exception):
+    """This operation, or this answer, is graphql-core's to give."""
+
+
+class Direct:
+    """Answers fully compiled operations of one strawberry schema; counts what it did so
+    that tests and operators can see it ran (`served`) or why not (`declined`)."""
+
+    def __init__(self) -> None:
+        self.enabled = True  # tests turn it off to compare with graphql-core's answers
+        self.served = 0
+        self.declined = 0
+
+    async def answer(self, schema: Any, document: DocumentNode, operation_name: str | None,
+                     variables: dict[str, Any] | None, context: Any
+                     ) -> dict[str, Any] | None:  # fmt: skip
+        """The response's `data`, or None for graphql-core to answer. `schema` is the
+        strawberry schema (for argument conversion), `context` the request's `Context`."""
+        if not self.enabled:
+            return None
+        try:
+            data = await self._answer(schema, document, operation_name, variables, context)
+        except Exception:  # any failure is graphql-core's to report, its own way
+            self.declined += 1
+            return None
+        self.served += 1
+        return data
+
+    async def _answer(self, strawberry_schema: Any, document: DocumentNode,
+                      operation_name: str | None, variables: dict[str, Any] | None,
+                      context: Any) -> dict[str, Any]:  # fmt: skip
+        schema = strawberry_schema._schema
+        operation = get_operation_ast(document, operation_name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            raise Fallback("not one query")
+        coerced = get_variable_values(schema, operation.variable_definitions or (),
+                                      variables or {})  # fmt: skip
+        if not isinstance(coerced, VariableValues):
+            raise Fallback("variables do not coerce")
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        writer = Writer(fragments, coerced)
+        root = schema.query_type
+        assert root is not None
+        data: dict[str, Any] = {}
+        for key, group in writer.fields(root.name, [operation]).items():
+            name = group[0].name.value
+            if name == "__typename":
+                data[key] = root.name
+                continue
+            run = ROOTS.get(name)
+            if run is None:
+                raise Fallback(f"root field {name} is not compiled")
+            fdef = root.fields[name]
+            write = writer.field(fdef.type, group)  # before the store: refuse early
+            args = convert_arguments(
+                get_argument_values(fdef, group[0], coerced),
+                fdef.extensions[BACKREF].arguments,
+                scalar_registry=strawberry_schema.schema_converter.scalar_registry,
+                config=strawberry_schema.config,
+            )
+            planner = Planner(schema, fragments, coerced, group)
+            found, value = await run(context, planner, args)
+            if not found:
+                raise Fallback("not one institution")
+            data[key] = write(value)
+        return data
+
+
+class Writer:
+    """Compiles selection sets into functions from the API objects to the response."""
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode],
+                 variables: VariableValues) -> None:  # fmt: skip
+        self.fragments = fragments
+        self.variables = variables
+
+    def _included(self, node: Any) -> bool:
+        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
+        if skip and skip.get("if") is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        return not (include and include.get("if") is False)
+
+    def fields(self, type_name: str, nodes: list[FieldNode] | list[OperationDefinitionNode]
+               ) -> dict[str, list[FieldNode]]:  # fmt: skip
+        """The sub-fields of `nodes` by response key, in graphql-core's order."""
+        grouped: dict[str, list[FieldNode]] = {}
+        seen: set[str] = set()
+
+        def on_this_type(condition: Any) -> bool:
+            if condition is not None and condition.name.value != type_name:
+                raise Fallback("a fragment on another type")
+            return True
+
+        def visit(selection_set: SelectionSetNode | None) -> None:
+            for s in selection_set.selections if selection_set else ():
+                if not self._included(s):
+                    continue
+                if isinstance(s, FieldNode):
+                    key = s.alias.value if s.alias else s.name.value
+                    grouped.setdefault(key, []).append(s)
+                elif isinstance(s, InlineFragmentNode):
+                    if on_this_type(s.type_condition):
+                        visit(s.selection_set)
+                elif isinstance(s, FragmentSpreadNode):
+                    name = s.name.value
+                    fragment = self.fragments.get(name)
+                    if name in seen or fragment is None:
+                        continue
+                    seen.add(name)
+                    if on_this_type(fragment.type_condition):
+                        visit(fragment.selection_set)
+
+        for n in nodes:
+            visit(n.selection_set)
+        return grouped
+
+    def field(self, gtype: GraphQLOutputType, nodes: list[FieldNode]) -> Write:
+        """How to write a value of `gtype` asked by `nodes`."""
+        if isinstance(gtype, GraphQLNonNull):
+            inner = self.field(gtype.of_type, nodes)
+
+            def required(value: Any) -> Any:
+                if value is None:
+                    raise Fallback("null where the schema promises a value")
+                return inner(value)
+
+            return required
+        if isinstance(gtype, GraphQLList):
+            item = self.field(gtype.of_type, nodes)
+            return lambda value: None if value is None else [item(v) for v in value]
+        if isinstance(gtype, GraphQLObjectType):
+            return self.object(gtype, nodes)
+        return leaf(gtype)
+
+    def object(self, gtype: GraphQLObjectType, nodes: list[FieldNode]) -> Write:
+        entries: list[tuple[str, Callable[[Any], Any], Write]] = []
+        type_name = gtype.name
+        for key, group in self.fields(type_name, nodes).items():
+            name = group[0].name.value
+            if name == "__typename":
+                entries.append((key, lambda _: None, lambda _, t=type_name: t))
+                continue
+            fdef = gtype.fields[name]
+            sfield = fdef.extensions[BACKREF]
+            entries.append((key, getter(type_name, sfield, key), self.field(fdef.type, group)))
+
+        def write(obj: Any) -> Any:
+            if obj is None:
+                return None
+            return {key: put(get(obj)) for key, get, put in entries}
+
+        return write
+
+
+def getter(type_name: str, sfield: Any, key: str) -> Callable[[Any], Any]:
+    """How the resolver of this field would read it from its parent, without running it."""
+    py = sfield.python_name
+    spec = LINKS.get((type_name, py))
+    if spec is not None and not spec.attribute:
+        # The plan's result, by response key: a key it dropped (two meanings) is a KeyError.
+        return lambda obj: obj.pre[key]
+    if sfield.base_resolver is None:
+        return lambda obj: getattr(obj, py)
+    if type_name.endswith("Connection") and py == "nodes":
+        return lambda obj: [e.node for e in obj.edges]
+    raise Fallback(f"{type_name}.{py} has a resolver the plan does not cover")
+
+
+def leaf(gtype: Any) -> Write:
+    """A scalar's or enum's serialisation by the schema's own type."""
+    serialize = gtype.serialize
+    if gtype in (GraphQLString, GraphQLID):
+        return lambda v: v if type(v) is str or v is None else checked(serialize(v))
+    if isinstance(gtype, GraphQLEnumType):
+        wrapped = getattr(gtype, "wrapped_cls", None)
+        names = {
+            (wrapped(v.value) if wrapped else v.value): name for name, v in gtype.values.items()
+        }
+
+        def enum(v: Any) -> Any:
+            if v is None:
+                return None
+            found = names.get(v)
+            return found if found is not None else checked(serialize(v))
+
+        return enum
+    return lambda v: None if v is None else checked(serialize(v))
+
+
+def checked(serialized: Any) -> Any:
+    if serialized is None:  # graphql-core refuses a leaf that serialises to nothing
+        raise Fallback("a leaf serialised to null")
+    return serialized
