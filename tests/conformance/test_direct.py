@@ -157,3 +157,13 @@ def test_a_mutation_is_never_answered_directly(apis: dict[str, Api]) -> None:
       validTo: "2020-01-01") { specialty } }"""
     assert api.codes(mutation, token=EDITOR)
     assert (direct.served, direct.declined) == (served, declined + 1)
+
+
+def test_neo4j_answers_are_written_from_the_projected_maps(apis: dict[str, Api]) -> None:
+    """On Neo4j the API's objects are not even built: the writer reads the statement's maps."""
+    query, variables, _ = EXTRA["peer_nested"]
+    for kind, maps in (("memory", 0), ("neo4j", 1)):
+        direct = direct_of(apis[kind])
+        before = direct.from_maps
+        apis[kind].data(query, variables)
+        assert direct.from_maps - before == maps
