@@ -39,6 +39,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLSchema,
     GraphQLSkipDirective,
     GraphQLString,
     InlineFragmentNode,
@@ -62,6 +63,7 @@ from api.roots import ROOTS
 
 Write = Callable[[Any], Any]
 BACKREF = "strawberry-definition"
+COVERS_KEPT = 1024  # verdicts of `Direct.covers` kept, by document text
 
 
 class Fallback(Exception):
@@ -74,6 +76,7 @@ class Direct:
 
     def __init__(self) -> None:
         self.enabled = True  # tests turn it off to compare with graphql-core's answers
+        self._covers: dict[tuple[str, str | None], bool] = {}
         self.served = 0
         self.declined = 0
         self.from_maps = 0  # root fields written from Neo4j's projected maps
@@ -92,6 +95,40 @@ class Direct:
             return None
         self.served += 1
         return data
+
+    def covers(self, schema: GraphQLSchema, query: str, document: DocumentNode,
+               operation_name: str | None) -> bool:  # fmt: skip
+        """Whether `answer` can serve the operation, every directive taken as including
+        (variables only remove fields), by text; errors at run time may still decline."""
+        key = (query, operation_name)
+        found = self._covers.get(key)
+        if found is None:
+            found = self._static(schema, document, operation_name)
+            if len(self._covers) >= COVERS_KEPT:
+                self._covers.clear()
+            self._covers[key] = found
+        return found and self.enabled
+
+    def _static(self, schema: GraphQLSchema, document: DocumentNode,
+                operation_name: str | None) -> bool:  # fmt: skip
+        operation = get_operation_ast(document, operation_name)
+        root = schema.query_type
+        if operation is None or operation.operation is not OperationType.QUERY or root is None:
+            return False
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        writer = Writer(fragments, VariableValues({}, {}), every=True)
+        try:
+            for group in writer.fields(root.name, [operation]).values():
+                name = group[0].name.value
+                if name != "__typename":
+                    if name not in ROOTS:
+                        return False
+                    writer.field(root.fields[name].type, group)
+        except (Fallback, KeyError):
+            return False
+        return True
 
     async def _answer(self, strawberry_schema: Any, document: DocumentNode,
                       operation_name: str | None, variables: dict[str, Any] | None,
@@ -151,12 +188,16 @@ class Writer:
     """Compiles selection sets into functions from the API objects to the response."""
 
     def __init__(self, fragments: dict[str, FragmentDefinitionNode],
-                 variables: VariableValues, maps: bool = False) -> None:  # fmt: skip
+                 variables: VariableValues, maps: bool = False, every: bool = False
+                 ) -> None:  # fmt: skip
         self.fragments = fragments
         self.variables = variables
         self.maps = maps  # the compiled types' values are Neo4j's projected maps
+        self.every = every  # every directive taken as including: what an operation may ask
 
     def _included(self, node: Any) -> bool:
+        if self.every:
+            return True
         skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
         if skip and skip.get("if") is True:
             return False

@@ -30,6 +30,14 @@ class Schema(strawberry.Schema):
             return None
         return self.preparation.cost(self._schema, query, document, variables, operation_name)
 
+    def answered_directly(self, query: str, operation_name: str | None) -> bool:
+        """Whether every field the operation may ask is one `api.direct` answers from the
+        plan (whatever its variables say); False if it does not parse."""
+        document = self.preparation.document(query)
+        if document is None:
+            return False
+        return self.direct.covers(self._schema, query, document, operation_name)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Client errors are answers, not incidents; `api.errors.coded` logs the internal ones."""
 

@@ -16,9 +16,12 @@ from typing import Any
 
 import pytest
 
+from api.app import create_app
 from api.direct import Direct
 from bench import http
+from bench.abuse import allowed_candidates
 from bench.peer import reads as peer
+from graphmodel.settings import Settings
 from stores.memory import MemoryStore
 from stores.neo4j import Neo4jStore
 from tests.api.conftest import EDITOR, Api, make_api
@@ -167,3 +170,24 @@ def test_neo4j_answers_are_written_from_the_projected_maps(apis: dict[str, Api])
         before = direct.from_maps
         apis[kind].data(query, variables)
         assert direct.from_maps - before == maps
+
+
+def test_a_read_answered_directly_has_its_own_heavy_limit(memory_store: MemoryStore) -> None:
+    """Past `heavy_cost` a query goes to the heavy lane or worker, unless it is answered
+    from its plan and costs at most `heavy_cost_direct`."""
+    compiled = "{ institutions(first: 100) { nodes { alliances { name } } } }"  # cost 1,102
+    executed = (
+        '{ division(code: "x") { institutions(first: 100) { nodes { alliances { name } } } } }'
+    )
+    app = create_app(Settings(production=True), memory_store).state.graphql
+
+    def heavy(query: str, variables: dict[str, Any] | None = None) -> bool:
+        return bool(app.heavy({"alliancegraph.body": {"query": query, "variables": variables}}))
+
+    assert not heavy(compiled)
+    assert heavy(executed)  # Division.institutions is not compiled: graphql-core runs it
+    assert not heavy(peer.NESTED_OURS, {"id": "x"})  # cost 4,503
+    assert heavy(peer.ROUTE_OURS, {"id": "x"})  # a route is not compiled
+    assert heavy(allowed_candidates(Settings())["pages"])  # compiled, but past 5,000
+    app.costed.direct.enabled = False
+    assert heavy(compiled)
