@@ -57,7 +57,7 @@ from graphql.execution.values import (
 )
 from strawberry.types.arguments import convert_arguments
 
-from api.projection import LINKS, Planner
+from api.projection import LINKS, NO_KEYS, Planner
 from api.projection_neo4j import row_field
 from api.roots import ROOTS
 
@@ -164,7 +164,7 @@ class Direct:
                 scalar_registry=strawberry_schema.schema_converter.scalar_registry,
                 config=strawberry_schema.config,
             )
-            planner = Planner(schema, fragments, coerced, group)
+            planner = Planner(schema, fragments, coerced, group, keys=NO_KEYS)
             found, value = await run(context, planner, args, raw=True)
             if not found:
                 raise Fallback("not one institution")

@@ -88,6 +88,10 @@ KEY_FIELDS: dict[str, frozenset[str]] = {
     "Pairing": frozenset({"upper_id", "lower_id", "alliance_id"}),
     "Membership": frozenset({"institution_id"}),
 }
+# An operation answered straight from its plan (`api.direct`) runs no fallback resolver,
+# so it needs no key field: not a property more for Neo4j to read per node (a page's
+# nodes still carry their `id`, for the cursors: `connection_sel`).
+NO_KEYS: dict[str, frozenset[str]] = {}
 
 
 @dataclass
@@ -129,8 +133,10 @@ class Planner:
     variables resolved as graphql-core does."""
 
     def __init__(self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode],
-                 variables: Any, root_nodes: list[FieldNode]) -> None:  # fmt: skip
+                 variables: Any, root_nodes: list[FieldNode],
+                 keys: Mapping[str, frozenset[str]] = KEY_FIELDS) -> None:  # fmt: skip
         self.schema = schema
+        self.keys = keys
         self.fragments = fragments
         # graphql-core hands resolvers the plain coerced dict; its argument coercion wants
         # the VariableValues it was made from (sources are only used for defaults).
@@ -181,7 +187,7 @@ class Planner:
 
     def sel(self, type_name: str, nodes: list[FieldNode]) -> Sel:
         gtype = self.object_type(type_name)
-        out = Sel(type_name, plain=set(KEY_FIELDS.get(type_name, ())))
+        out = Sel(type_name, plain=set(self.keys.get(type_name, ())))
         for key, group in self.fields(nodes).items():
             name = group[0].name.value
             if name.startswith("__"):
@@ -210,7 +216,7 @@ class Planner:
 
     def connection_sel(self, node_type: str) -> Sel:
         """The selection on a connection's nodes: `nodes {…}` and `edges { node {…} }`."""
-        out = Sel(node_type, plain=set(KEY_FIELDS.get(node_type, ())))
+        out = Sel(node_type, plain={"id", *self.keys.get(node_type, ())})
         for group in self.fields(self.root_nodes).values():
             name = group[0].name.value
             if name == "nodes":

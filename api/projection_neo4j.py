@@ -134,8 +134,10 @@ _ROLE_RANK = (
 
 
 def _valid(r: str, day: str) -> str:
-    return (f"coalesce({r}.valid_from, date('0001-01-01')) <= {day} "
-            f"AND coalesce({r}.valid_to, date('9999-12-31')) >= {day}")  # fmt: skip
+    # A missing bound does not bind: the comparison with null is null, taken as true. The
+    # same as comparing with date('0001-01-01') / date('9999-12-31'), without Neo4j
+    # building those two dates again for every relationship it tests.
+    return f"coalesce({r}.valid_from <= {day}, true) AND coalesce({r}.valid_to >= {day}, true)"
 
 
 class Compiler:

@@ -63,6 +63,12 @@ EXTRA: dict[str, Read] = {
     "http_institution": (http.QUERIES["institution"] % {"id": "wuxi-second-people"}, None, None),
     "http_institutions": (http.QUERIES["institutions(first:50)"], None, None),
     "typename_everywhere": (TYPENAME, None, None),
+    "typename_only": (
+        """{ alliance(id: "wuxi-second-people-alliance") { lead { __typename }
+      members { institution { __typename alliances { __typename } } } } }""",
+        None,
+        None,
+    ),
     "plain_aliases_and_fragments": (FRAGMENTS, None, None),
     "literal_directives": (DIRECTIVES, None, None),
     "enums_and_dates": (ENUMS_AND_DATES, None, None),
