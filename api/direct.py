@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -64,6 +65,8 @@ from api.roots import ROOTS
 Write = Callable[[Any], Any]
 BACKREF = "strawberry-definition"
 COVERS_KEPT = 1024  # verdicts of `Direct.covers` kept, by document text
+PLANS_KEPT = 1024  # operations' plans kept, by document, operation name and variables
+SORTED = orjson.OPT_SORT_KEYS
 
 
 class Fallback(Exception):
@@ -77,6 +80,7 @@ class Direct:
     def __init__(self) -> None:
         self.enabled = True  # tests turn it off to compare with graphql-core's answers
         self._covers: dict[tuple[str, str | None], bool] = {}
+        self._plans: dict[Any, tuple[DocumentNode, list[RootPlan]]] = {}
         self.served = 0
         self.declined = 0
         self.from_maps = 0  # root fields written from Neo4j's projected maps
@@ -133,6 +137,44 @@ class Direct:
     async def _answer(self, strawberry_schema: Any, document: DocumentNode,
                       operation_name: str | None, variables: dict[str, Any] | None,
                       context: Any) -> dict[str, Any]:  # fmt: skip
+        plan = self._plan(strawberry_schema, document, operation_name, variables)
+        data: dict[str, Any] = {}
+        for root in plan:
+            if root.run is None:
+                data[root.key] = root.typename
+                continue
+            found, value = await root.run(context, root.planner, root.args, raw=True)
+            if not found:
+                raise Fallback("not one institution")
+            if holds_maps(value):  # Neo4j's projected maps: read them as `builder` would
+                data[root.key] = root.maps_writer()(value)
+                self.from_maps += 1
+            else:
+                data[root.key] = root.write(value)
+        return data
+
+    def _plan(self, strawberry_schema: Any, document: DocumentNode, operation_name: str | None,
+              variables: dict[str, Any] | None) -> list[RootPlan]:  # fmt: skip
+        """The operation's root fields, planned; by document, operation and variables, as
+        nothing in a plan depends on anything else (the store is asked at run time)."""
+        try:
+            key: Any = (id(document), operation_name, orjson.dumps(variables, option=SORTED))
+        except (TypeError, orjson.JSONEncodeError):
+            key = None
+        cached = self._plans.get(key) if key is not None else None
+        if cached is not None and cached[0] is document:
+            return cached[1]
+        plan = self._make_plan(strawberry_schema, document, operation_name, variables)
+        if key is not None:
+            if len(self._plans) >= PLANS_KEPT:
+                self._plans.clear()
+            # The document is kept beside its plan: its id is not reused while it lives.
+            self._plans[key] = (document, plan)
+        return plan
+
+    def _make_plan(self, strawberry_schema: Any, document: DocumentNode,
+                   operation_name: str | None, variables: dict[str, Any] | None
+                   ) -> list[RootPlan]:  # fmt: skip
         schema = strawberry_schema._schema
         operation = get_operation_ast(document, operation_name)
         if operation is None or operation.operation is not OperationType.QUERY:
@@ -147,17 +189,16 @@ class Direct:
         writer = Writer(fragments, coerced)
         root = schema.query_type
         assert root is not None
-        data: dict[str, Any] = {}
+        plan: list[RootPlan] = []
         for key, group in writer.fields(root.name, [operation]).items():
             name = group[0].name.value
             if name == "__typename":
-                data[key] = root.name
+                plan.append(RootPlan(key, root.name))
                 continue
             run = ROOTS.get(name)
             if run is None:
                 raise Fallback(f"root field {name} is not compiled")
             fdef = root.fields[name]
-            write = writer.field(fdef.type, group)  # before the store: refuse early
             args = convert_arguments(
                 get_argument_values(fdef, group[0], coerced),
                 fdef.extensions[BACKREF].arguments,
@@ -165,14 +206,29 @@ class Direct:
                 config=strawberry_schema.config,
             )
             planner = Planner(schema, fragments, coerced, group, keys=NO_KEYS)
-            found, value = await run(context, planner, args, raw=True)
-            if not found:
-                raise Fallback("not one institution")
-            if holds_maps(value):  # Neo4j's projected maps: read them as `builder` would
-                write = Writer(fragments, coerced, maps=True).field(fdef.type, group)
-                self.from_maps += 1
-            data[key] = write(value)
-        return data
+            plan.append(RootPlan(key, root.name, run, args, planner, writer.field(fdef.type, group),
+                                 lambda t=fdef.type, g=group: Writer(fragments, coerced, maps=True
+                                                                     ).field(t, g)))  # fmt: skip
+        return plan
+
+
+class RootPlan:
+    """One root field of a planned operation: how to fetch it and how to write it."""
+
+    def __init__(self, key: str, typename: str, run: Any = None, args: Any = None,
+                 planner: Any = None, write: Write | None = None,
+                 compile_maps: Callable[[], Write] | None = None) -> None:  # fmt: skip
+        self.key, self.typename, self.run, self.args = key, typename, run, args
+        self.planner = planner
+        self.write: Write = write or (lambda v: v)
+        self._compile_maps = compile_maps
+        self._maps: Write | None = None
+
+    def maps_writer(self) -> Write:
+        if self._maps is None:
+            assert self._compile_maps is not None
+            self._maps = self._compile_maps()
+        return self._maps
 
 
 def holds_maps(value: Any) -> bool:

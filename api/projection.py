@@ -137,6 +137,9 @@ class Planner:
                  keys: Mapping[str, frozenset[str]] = KEY_FIELDS) -> None:  # fmt: skip
         self.schema = schema
         self.keys = keys
+        # A planner may serve many requests of one operation (`api.direct` keeps it): its
+        # plans are made once. Nothing mutates a finished `Sel`.
+        self._made: dict[str, Sel] = {}
         self.fragments = fragments
         # graphql-core hands resolvers the plain coerced dict; its argument coercion wants
         # the VariableValues it was made from (sources are only used for defaults).
@@ -216,6 +219,12 @@ class Planner:
 
     def connection_sel(self, node_type: str) -> Sel:
         """The selection on a connection's nodes: `nodes {…}` and `edges { node {…} }`."""
+        found = self._made.get(f"{node_type}Connection")
+        if found is None:
+            found = self._made[f"{node_type}Connection"] = self._connection_sel(node_type)
+        return found
+
+    def _connection_sel(self, node_type: str) -> Sel:
         out = Sel(node_type, plain={"id", *self.keys.get(node_type, ())})
         for group in self.fields(self.root_nodes).values():
             name = group[0].name.value
@@ -228,7 +237,10 @@ class Planner:
         return out
 
     def root_sel(self, type_name: str) -> Sel:
-        return self.sel(type_name, self.root_nodes)
+        found = self._made.get(type_name)
+        if found is None:
+            found = self._made[type_name] = self.sel(type_name, self.root_nodes)
+        return found
 
 
 MISSING: Any = object()

@@ -197,3 +197,16 @@ def test_a_read_answered_directly_has_its_own_heavy_limit(memory_store: MemorySt
     assert heavy(allowed_candidates(Settings())["pages"])  # compiled, but past 5,000
     app.costed.direct.enabled = False
     assert heavy(compiled)
+
+
+@pytest.mark.parametrize("kind", ["memory", "neo4j"])
+def test_a_kept_plan_serves_only_its_own_variables(kind: str, apis: dict[str, Api]) -> None:
+    """Plans are kept by document, operation and variables: asking one document with other
+    variables, and again, gives each its own answer."""
+    api = apis[kind]
+    query = str(READS["variables_0"][0])
+    sets = [{"on": on, "skip": skip, "id": "wuxi-jianghai-chc"}
+            for on, skip in (("2025-06-30", True), ("2000-06-30", False))]  # fmt: skip
+    answers = [body(api, (query, v, None), direct=True) for v in sets + sets]
+    assert answers[0] != answers[1] and answers[:2] == answers[2:]
+    assert answers[:2] == [body(api, (query, v, None), direct=False) for v in sets]
