@@ -25,6 +25,7 @@ cache, metrics, tracing, timeouts) is outside this step and unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import orjson
@@ -206,9 +207,9 @@ class Direct:
                 config=strawberry_schema.config,
             )
             planner = Planner(schema, fragments, coerced, group, keys=NO_KEYS)
-            plan.append(RootPlan(key, root.name, run, args, planner, writer.field(fdef.type, group),
-                                 lambda t=fdef.type, g=group: Writer(fragments, coerced, maps=True
-                                                                     ).field(t, g)))  # fmt: skip
+            maps = partial(Writer(fragments, coerced, maps=True).field, fdef.type, group)
+            write = writer.field(fdef.type, group)
+            plan.append(RootPlan(key, root.name, run, args, planner, write, maps))
         return plan
 
 
@@ -327,7 +328,7 @@ class Writer:
         for key, group in self.fields(type_name, nodes).items():
             name = group[0].name.value
             if name == "__typename":
-                entries.append((key, lambda _: None, lambda _, t=type_name: t))
+                entries.append((key, nothing, constant(type_name)))
                 continue
             fdef = gtype.fields[name]
             sfield = fdef.extensions[BACKREF]
@@ -340,6 +341,14 @@ class Writer:
             return {key: put(get(obj)) for key, get, put in entries}
 
         return write
+
+
+def nothing(_: Any) -> None:
+    return None
+
+
+def constant(value: str) -> Write:
+    return lambda _: value
 
 
 def getter(type_name: str, sfield: Any, key: str, maps: bool) -> Callable[[Any], Any]:

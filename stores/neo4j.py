@@ -99,7 +99,8 @@ class Neo4jReader:
         self.round_trips = 0
 
     def rows(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
-        return [{k: plain(v) for k, v in r.items()} for r in self._records(cypher, params)]
+        records = self._records(cypher, params)
+        return [{k: plain(v) for k, v in r.items()} for r in records]  # type: ignore[no-untyped-call]
 
     def maps(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
         """Like `rows`, for a statement that returns no node or relationship (only maps,
