@@ -10,7 +10,11 @@ and writes the response itself, from a writer compiled once per request from the
 operation's AST: response keys and aliases in graphql-core's order, fragments and
 `@skip`/`@include` resolved as graphql-core resolves them, `__typename`, leaves serialised
 by the schema's own scalar and enum types (enums as their GraphQL names, dates as ISO
-text), nulls and lists.
+text), nulls and lists. On Neo4j the writer reads the statement's projected maps as
+`api.projection_neo4j.builder` would (`row_field`), so no API object is built only to be
+read once. What depends only on the document, the operation and the variables (coerced
+variables, converted arguments, the planned selections, the compiled writers) is kept per
+those three, so a repeated read only runs its statement and writes.
 
 Anything else is left to graphql-core, which is always right, only slower: a mutation, a
 root field outside `api.roots.ROOTS`, a field with a resolver the plan does not cover

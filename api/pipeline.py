@@ -13,6 +13,10 @@ validation errors) or on the document and its variables (the cost) is computed o
 - the cost, by operation name and text, for a request without variables (`Caches.costs`);
   one with variables is priced each time, since `first: $n` changes it.
 
+Its `on_execute` hands a fully compiled operation to `api.direct`, whose answer, when it
+gives one, strawberry takes instead of executing (it runs graphql-core only when no result
+is set).
+
 A document that does not parse is left to strawberry, which parses it again with the same
 token limit and answers its error as before; only documents that parse are cached.
 """
