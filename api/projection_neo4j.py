@@ -400,6 +400,18 @@ def fetch_counterparts(reader: Reader, sel: Sel, ref: str, args: dict[str, Any],
     return True, [make(x) for x in rows[0]["r"]]
 
 
+def row_leaf(type_name: str, py: str) -> tuple[str, Conv] | None:
+    """The stored property and conversion of a plain field, as `builder` reads it; None
+    for a link, a `Counterpart`'s fields (made by `_counterpart_fields`) or a type
+    `builder` does not build."""
+    if type_name not in PLAIN or (type_name, py) in LINKS:
+        return None
+    return PLAIN[type_name].get(py)
+
+
+same = _same  # the identity conversion, for callers that compare with it
+
+
 def row_field(type_name: str, py: str, key: str) -> Callable[[dict[str, Any]], Any] | None:
     """How `builder` would fill the Python field `py` (asked as response key `key`) of a
     `type_name` from its projected map, as a function of the map; None for a type whose
