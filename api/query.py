@@ -20,6 +20,7 @@ from api.types.enums import (
     Ownership,
 )
 from api.types.nodes import Alliance, Counterpart, Division, Institution
+from api.types.pickers import Pickers
 from api.types.reports import (
     GridCoverageReport,
     KpiReport,
@@ -61,7 +62,7 @@ class AllianceFilterInput:
 
 
 @strawberry.type
-class Query:
+class Query(Pickers):
     @strawberry.field(description="An institution by id or exact name (either script)")
     async def institution(self, info: Info[Context, None], id: strawberry.ID
                           ) -> Institution | None:  # fmt: skip
