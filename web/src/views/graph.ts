@@ -17,6 +17,7 @@ export interface Inst {
   name: string;
   level: string;
   type: string;
+  divisionCode?: string | null;
 }
 interface ChannelRow {
   fromId: string;
@@ -57,7 +58,7 @@ const ALLIANCE = `query AllianceGraph($id: ID!, $on: Date) {
     division { code name }
     members(on: $on) {
       role
-      institution { id name level type channels(on: $on) { fromId toId direction allianceId conditions source } }
+      institution { id name level type divisionCode channels(on: $on) { fromId toId direction allianceId conditions source } }
     }
     pairs(on: $on) { upperId lowerId upperDepartment specialty responsibleUpper responsibleLower source }
   }
@@ -67,7 +68,7 @@ const DIVISION = `query DivisionGraph($code: String!, $first: Int!, $after: Stri
     code name level
     institutions(first: $first, after: $after) {
       edges { node {
-        id name level type
+        id name level type divisionCode
         memberships(on: $on) { role alliance { id name kind } }
         counterparts(on: $on) { direction department alliance { id } institution { id name level type } }
         channels(on: $on) { fromId toId direction allianceId conditions }
@@ -89,7 +90,8 @@ const DETAILS = `query InstitutionDetails($id: ID!, $on: Date) {
 
 /** The network being drawn; the division view adds to it page by page. */
 export class Network {
-  nodes = new Map<string, Inst & { role: string; outside: boolean; members?: number }>();
+  // `members`: a folded group's size; `under`: the institution it is drawn under.
+  nodes = new Map<string, Inst & { role: string; outside: boolean; members?: number; under?: string }>();
   edges = new Map<string, { source: string; target: string; kind: EdgeKind; notes: Set<string> }>();
 
   node(i: Inst, role: string, outside = false): void {
@@ -136,7 +138,8 @@ export class Network {
     for (const r of [...rows.keys()].sort((a, b) => a - b)) {
       const ids = rows.get(r) ?? [];
       const key = (id: string) => {
-        const ups = (uppers.get(id) ?? []).map((u) => pos.get(u)?.[0]).filter((x): x is number => x !== undefined);
+        const under = this.nodes.get(id)?.under;
+        const ups = (under ? [under] : uppers.get(id) ?? []).map((u) => pos.get(u)?.[0]).filter((x): x is number => x !== undefined);
         return ups.length ? ups.reduce((a, b) => a + b, 0) / ups.length : Number.MAX_SAFE_INTEGER;
       };
       ids.sort((a, b) => key(a) - key(b) || (this.nodes.get(a)?.name ?? "").localeCompare(this.nodes.get(b)?.name ?? ""));
@@ -295,7 +298,7 @@ export async function renderGraph(root: HTMLElement, ctx: ViewContext): Promise<
     ...divisions.map((d) => h("option", { value: d.code, selected: !allianceId && d.code === divisionCode }, d.text)));
   const status = h("p", { class: "note", id: "graph-status" });
   const chartEl = h("div", { class: "chart tall", id: "graph-chart" });
-  const details = h("aside", { class: "details", id: "details" }, h("p", { class: "muted" }, t("clickNode")));
+  const details = h("aside", { class: "details", id: "details", tabindex: 0, "aria-label": t("details") }, h("p", { class: "muted" }, t("clickNode")));
   root.append(
     h("section", { class: "panel pickers" },
       h("label", {}, t("pickAlliance"), " ", allianceSel),

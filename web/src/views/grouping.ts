@@ -9,6 +9,11 @@ export const GROUP_PREFIX = "group:";
 
 type Node = Network["nodes"] extends Map<string, infer V> ? V : never;
 
+// Which institution of a division its base members are drawn under: a township centre
+// before a hospital of the same division.
+const LOCAL_RANK = (n: { type: string }) =>
+  ["CENTRAL_TOWNSHIP_CENTRE", "TOWNSHIP_CENTRE", "COMMUNITY_CENTRE", "COUNTY_SUBCENTRE"].includes(n.type) ? 0 : 1;
+
 export function isBase(n: { role: string; type: string } | undefined): boolean {
   return !!n && (n.role === "BASE" || n.type === "VILLAGE_CLINIC" || n.type === "COMMUNITY_STATION");
 }
@@ -18,9 +23,26 @@ export function isBase(n: { role: string; type: string } | undefined): boolean {
 export function grouped(net: Network, expanded: Set<string>): Network {
   const nodes = [...net.nodes.values()];
   if (nodes.filter(isBase).length <= GROUP_OVER) return net;
-  // Each base member under its first upper partner (pairing first, else membership).
+  // Each base member under its upper partner: the one it is paired with, else the
+  // institution above it in its own division (a village clinic's township centre), else
+  // the one it is a member under.
   const upperOf = new Map<string, string>();
-  for (const kind of ["pairing", "membership"]) {
+  const local = new Map<string, string>();
+  for (const n of nodes) {
+    if (isBase(n) || !n.divisionCode) continue;
+    const seen = net.nodes.get(local.get(n.divisionCode) ?? "");
+    if (!seen || LOCAL_RANK(n) < LOCAL_RANK(seen)) local.set(n.divisionCode, n.id);
+  }
+  for (const e of net.edges.values()) {
+    if (e.kind === "pairing" && !upperOf.has(e.target) && isBase(net.nodes.get(e.target)) && !isBase(net.nodes.get(e.source))) {
+      upperOf.set(e.target, e.source);
+    }
+  }
+  for (const n of nodes) {
+    const here = n.divisionCode ? local.get(n.divisionCode) : undefined;
+    if (isBase(n) && !upperOf.has(n.id) && here) upperOf.set(n.id, here);
+  }
+  for (const kind of ["membership"]) {
     for (const e of net.edges.values()) {
       if (e.kind !== kind || upperOf.has(e.target)) continue;
       if (isBase(net.nodes.get(e.target)) && !isBase(net.nodes.get(e.source))) upperOf.set(e.target, e.source);
@@ -45,7 +67,7 @@ export function grouped(net: Network, expanded: Set<string>): Network {
     out.nodes.set(g, {
       id: g, name: t("groupOf", { n: members.length, what }), level: members[0].level,
       type: types.size === 1 ? members[0].type : "VILLAGE_CLINIC", role: "BASE",
-      outside: members.every((m) => m.outside), members: members.length,
+      outside: members.every((m) => m.outside), members: members.length, under: g.slice(GROUP_PREFIX.length),
     });
   }
   for (const e of net.edges.values()) {

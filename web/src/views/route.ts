@@ -203,7 +203,7 @@ export async function renderRoute(root: HTMLElement, ctx: ViewContext): Promise<
       route.reason ? h("p", { class: "muted" }, route.reason) : null),
     h("div", { class: "split" },
       h("section", { class: "panel grow" }, chartEl),
-      h("aside", { class: "details" },
+      h("aside", { class: "details", tabindex: 0, "aria-label": t("hops") },
         h("h3", {}, t("hops")), hopList,
         h("h3", {}, t("destinations")),
         h("ul", { id: "route-destinations", class: "links" }, ...route.destinations.map(destinationItem)),
