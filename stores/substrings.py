@@ -96,7 +96,11 @@ class SubstringIndex:
         which `key` cannot hold, so a hit never spans two names."""
         if self._names is None:
             self._build_names()
-        assert self._all_names is not None
+        if self._all_names is None:
+            with self._lock:  # its own build: the CLI's `search` never pays for it
+                if self._all_names is None:
+                    every = self._graph.name_keys
+                    self._all_names = Joined([SEPARATOR.join(every[i.id]) for i in self._order])
         if limit <= 0 or not key or SEPARATOR in key:
             return []
         return [self._order[r] for r in self._all_names.find(key, limit)]
@@ -120,6 +124,4 @@ class SubstringIndex:
             pairs = [(names[i.id][0], i) for i in self._graph.all(Label.INSTITUTION)]
             pairs.sort(key=lambda p: (len(p[0]), p[1].id))
             self._order = [i for _, i in pairs]
-            every = self._graph.name_keys
-            self._all_names = Joined([SEPARATOR.join(every[i.id]) for i in self._order])
             self._names = Joined([k for k, _ in pairs])
