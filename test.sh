@@ -7,8 +7,11 @@ EXTRAS=test source scripts/venv.sh
 
 # The planner's page: Debian's Chromium and a CJK font for the browser tests (tests/web),
 # then the page itself (npm ci + build, skipped when up to date).
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
-    (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei) >/tmp/alliancegraph-apt.log 2>&1 \
+# poppler-utils (pdftoppm, pdffonts) looks at the county report's PDF.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
+        || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils) \
+        >/tmp/alliancegraph-apt.log 2>&1 \
         || { cat /tmp/alliancegraph-apt.log >&2; exit 1; }
 fi
 bash scripts/web.sh

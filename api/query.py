@@ -21,6 +21,7 @@ from api.types.enums import (
     Ownership,
 )
 from api.types.nodes import Alliance, Counterpart, Division, Institution
+from api.types.pickers import Pickers
 from api.types.reports import (
     GridCoverageReport,
     KpiReport,
@@ -60,7 +61,7 @@ class AllianceFilterInput:
 
 
 @strawberry.type
-class Query(ScenarioQuery):  # whatIf, networkAnalysis: api/scenario_query.py
+class Query(ScenarioQuery, Pickers):  # whatIf …; institutionSuggestions, routeConditions
     @strawberry.field(description="An institution by id or exact name (either script)")
     async def institution(self, info: Info[Context, None], id: strawberry.ID
                           ) -> Institution | None:  # fmt: skip

@@ -31,6 +31,7 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
 from graphmodel.enums import Label
+from graphmodel.names import SEPARATOR
 
 if TYPE_CHECKING:
     from stores.memory import MemoryGraph
@@ -75,6 +76,7 @@ class SubstringIndex:
         self._lock = threading.Lock()
         self._order: list[Any] = []  # institutions by (len(key), id)
         self._names: Joined | None = None
+        self._all_names: Joined | None = None  # every name's key, in `_order`
         self._ids: list[str] = []  # institution ids, in the order of `_keys`
         self._keys: Joined | None = None
 
@@ -93,6 +95,21 @@ class SubstringIndex:
         if not key:
             return self._order[:limit]
         return [self._order[r] for r in self._names.find(key, limit)]
+
+    def search_all(self, key: str, limit: int) -> list[Any]:
+        """Institutions any of whose name keys (own or `names_alt`) contains `key`, in the
+        order of `search`; the keys of one institution are joined by the name separator,
+        which `key` cannot hold, so a hit never spans two names."""
+        if self._names is None:
+            self._build_names()
+        if self._all_names is None:
+            with self._lock:  # its own build: the CLI's `search` never pays for it
+                if self._all_names is None:
+                    every = self._graph.name_keys
+                    self._all_names = Joined([SEPARATOR.join(every[i.id]) for i in self._order])
+        if limit <= 0 or not key or SEPARATOR in key:
+            return []
+        return [self._order[r] for r in self._all_names.find(key, limit)]
 
     def holders(self, gram: str, limit: int) -> list[str]:
         """Ids of the first `limit` institutions (in the graph's order) any of whose keys,

@@ -66,6 +66,18 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"text": "社区卫生服务中心", "limit": 20},
         {"text": "醫院", "limit": 8},
     ],
+    "institution_suggest": [
+        {"text": "卫生院", "limit": 5},
+        {"text": "三道通镇", "limit": 5},  # only in names_alt (000 附件1 prints 三道镇通)
+        {"text": "衛生院", "limit": 30},  # traditional script
+        {"text": "牡丹市", "limit": 10},  # 000 §二(二)2's misspelling, kept in names_alt
+        {"text": "不存在", "limit": 5},
+    ],
+    "route_conditions": [
+        {"origin": "linkou-diaoling-central-thc"},
+        {"origin": "wuxi-second-people"},
+        {"origin": "linkou-county-people", "on": date(2000, 1, 1)},
+    ],
     "alliance_members": [
         {"alliance": "wuxi-second-people-alliance"},
         {"alliance": "wuxi-second-people-alliance", "on": date(2008, 12, 31)},

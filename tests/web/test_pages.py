@@ -274,7 +274,7 @@ def test_findings_table_filters_and_exports(samples_server: Server, open_view: A
 def test_findings_in_english(gridded_server: Server, open_view: Any) -> None:
     page = open_view(gridded_server, "findings", lang="en")
     assert page.locator("nav a").all_inner_texts() == [
-        "Coverage", "Alliance graph", "Findings", "Route explorer",
+        "Coverage", "Alliance graph", "Findings", "Route explorer", "County report",
     ]  # fmt: skip
     # 南镇卫生院 (public, primary) belongs to no alliance.
     row = page.locator("#unaffiliated-table tr[data-institution='testgrid-south-thc']")
@@ -289,8 +289,10 @@ def test_findings_in_english(gridded_server: Server, open_view: Any) -> None:
 def test_route_is_drawn_hop_by_hop(samples_server: Server, open_view: Any) -> None:
     page = open_view(samples_server, "route")
     page.fill("#route-origin", "刁翎镇中心卫生院")
-    page.fill("#route-condition", "general")
-    page.fill("#route-to", "牡丹江市中医医院")
+    page.click("li[data-id='linkou-diaoling-central-thc']")
+    page.wait_for_selector("#route-condition[data-ready='true']")
+    page.select_option("#route-condition", "general")
+    page.fill("#route-to", "牡丹江市中医医院")  # typed in full: settled on submit
     page.click("#route-submit")
     page.wait_for_selector("#route-chart[data-ready='true']")
     # 000 §二(四)3-4 优先: leaving the alliance is admissible with the patient's consent.

@@ -1,12 +1,15 @@
 // The planner's page: four views over the GraphQL API, chosen by the URL's hash
-// (#/coverage, #/graph?alliance=…, #/findings, #/route?origin=…), Chinese by default.
+// (#/coverage, #/graph?alliance=…, #/findings, #/route?origin=…, #/report?division=…),
+// Chinese by default.
 import "./style.css";
 import { disposeAll } from "./charts";
+import { dateField } from "./datefield";
 import { clear, h } from "./dom";
 import { lang, setLang, t } from "./i18n";
 import { renderCoverage } from "./views/coverage";
 import { renderFindings } from "./views/findings";
 import { renderGraph } from "./views/graph";
+import { renderReport } from "./views/report";
 import { renderRoute } from "./views/route";
 import { showError, type ViewContext } from "./ui";
 
@@ -17,10 +20,13 @@ const VIEWS: Record<string, View> = {
   graph: renderGraph,
   findings: renderFindings,
   route: renderRoute,
+  report: renderReport,
 };
 
 const viewEl = document.getElementById("view") as HTMLElement;
-const onEl = document.getElementById("on") as HTMLInputElement;
+const onSlot = document.getElementById("on-slot") as HTMLElement;
+// The "as of" date, kept across the date control's rebuild in the other language.
+let asOf = "";
 const langEl = document.getElementById("lang") as HTMLButtonElement;
 let generation = 0;
 
@@ -43,6 +49,17 @@ function shell(): void {
     el.textContent = t(el.dataset.i18n ?? "");
   }
   langEl.textContent = t("switchLang");
+  if (onSlot.dataset.lang !== lang) {
+    // Rebuilt only when the language changes, so the focus stays where a keyboard put it.
+    const on = dateField("on", t("asOf"));
+    on.set(asOf);
+    on.onChange((iso) => {
+      asOf = iso;
+      render();
+    });
+    onSlot.replaceChildren(on.element);
+    onSlot.dataset.lang = lang;
+  }
   const tabs = document.getElementById("tabs") as HTMLElement;
   clear(tabs);
   const { view } = parseHash();
@@ -60,7 +77,7 @@ async function render(): Promise<void> {
   viewEl.dataset.view = view;
   viewEl.dataset.state = "loading";
   const ctx: ViewContext = {
-    on: onEl.value || null,
+    on: asOf || null,
     params,
     go,
     current: () => mine === generation,
@@ -81,6 +98,5 @@ langEl.addEventListener("click", () => {
   setLang(lang === "zh" ? "en" : "zh");
   render();
 });
-onEl.addEventListener("change", () => render());
 addEventListener("hashchange", () => render());
 render();

@@ -95,7 +95,8 @@ function filterable<R>(opts: {
     h("h2", {}, opts.title, " ", count),
     h("div", { class: "filters" }, search, ...selects.map((s) => s.el),
       h("button", { type: "button", onclick: exportCsv, "data-export": opts.id }, t("exportCsv"))),
-    h("div", { class: "scroll" }, table));
+    // Focusable, so a keyboard can scroll a long table too.
+    h("div", { class: "scroll", tabindex: 0, role: "region", "aria-label": opts.title }, table));
 }
 
 export async function renderFindings(root: HTMLElement, ctx: ViewContext): Promise<void> {

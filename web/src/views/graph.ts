@@ -8,6 +8,8 @@ import { chart, LEVEL_COLOURS, SHAPE_GROUPS, typeSymbol } from "../charts";
 import { clear, esc, h } from "../dom";
 import { allPages, gql } from "../gql";
 import { label, t } from "../i18n";
+import { LABEL_FONT, labelWidth, type Placed, SERIES_BOX, seriesBox, visibleLabels } from "../labels";
+import { GROUP_PREFIX, grouped } from "./grouping";
 import type { ViewContext } from "../ui";
 import { attachWhatIf } from "./whatif";
 
@@ -16,6 +18,7 @@ export interface Inst {
   name: string;
   level: string;
   type: string;
+  divisionCode?: string | null;
 }
 interface ChannelRow {
   fromId: string;
@@ -38,6 +41,8 @@ const ROLE_SIZE: Record<string, number> = { LEAD: 44, TRUSTEE: 36, HUB: 28, MEMB
 export const EDGE_COLOURS = { pairing: "#4a4f57", up: "#8e44ad", down: "#16a085", membership: "#b8c0cc", hop: "#d62728", destination: "#2ca02c" };
 export type EdgeKind = keyof typeof EDGE_COLOURS;
 const LARGE = 300; // above this many institutions, the lower levels start hidden
+const LINE_PITCH = 70; // layout units (about pixels) from one line of nodes to the next
+const ROW_GAP = 40; // and the extra between levels
 const DIVISION_CAP = 3000;
 
 const DIV = "code name level";
@@ -54,7 +59,7 @@ const ALLIANCE = `query AllianceGraph($id: ID!, $on: Date) {
     division { code name }
     members(on: $on) {
       role
-      institution { id name level type channels(on: $on) { fromId toId direction allianceId conditions source } }
+      institution { id name level type divisionCode channels(on: $on) { fromId toId direction allianceId conditions source } }
     }
     pairs(on: $on) { upperId lowerId upperDepartment specialty responsibleUpper responsibleLower source }
   }
@@ -64,7 +69,7 @@ const DIVISION = `query DivisionGraph($code: String!, $first: Int!, $after: Stri
     code name level
     institutions(first: $first, after: $after) {
       edges { node {
-        id name level type
+        id name level type divisionCode
         memberships(on: $on) { role alliance { id name kind } }
         counterparts(on: $on) { direction department alliance { id } institution { id name level type } }
         channels(on: $on) { fromId toId direction allianceId conditions }
@@ -86,7 +91,8 @@ const DETAILS = `query InstitutionDetails($id: ID!, $on: Date) {
 
 /** The network being drawn; the division view adds to it page by page. */
 export class Network {
-  nodes = new Map<string, Inst & { role: string; outside: boolean }>();
+  // `members`: a folded group's size; `under`: the institution it is drawn under.
+  nodes = new Map<string, Inst & { role: string; outside: boolean; members?: number; under?: string }>();
   edges = new Map<string, { source: string; target: string; kind: EdgeKind; notes: Set<string> }>();
 
   node(i: Inst, role: string, outside = false): void {
@@ -112,8 +118,10 @@ export class Network {
     this.edge(c.fromId, c.toId, c.direction === "DOWN" ? "down" : "up", note);
   }
 
-  /** Rows by level (base one row lower), each ordered under its upper partners. */
-  layout(): Map<string, [number, number]> {
+  /** Rows by level (base one row lower), each ordered under its upper partners. A row
+   * wraps into lines at `width` pixels, each node given the room its label needs, so that
+   * at the fitted scale (about 1) neighbours' labels stay apart (labels.ts). */
+  layout(width = 880): Map<string, [number, number]> {
     const row = (n: Inst & { role: string }) => {
       const r = LEVELS.indexOf(n.level);
       const base = n.role === "BASE" || n.type === "VILLAGE_CLINIC" || n.type === "COMMUNITY_STATION";
@@ -125,54 +133,91 @@ export class Network {
     for (const e of this.edges.values()) {
       if (e.kind !== "up" && e.kind !== "down") uppers.set(e.target, [...(uppers.get(e.target) ?? []), e.source]);
     }
-    // A long row wraps into lines (in order, so the villages of one township stay together),
-    // keeping the drawing about as wide as it is tall.
     const pos = new Map<string, [number, number]>();
-    const perLine = Math.max(12, Math.ceil(Math.sqrt(this.nodes.size) * 2));
-    const width = Math.min(perLine, Math.max(...[...rows.values()].map((r) => r.length), 1));
+    const slot = (id: string) => Math.max(labelWidth(this.nodes.get(id)?.name ?? "") + 14, 48);
     let y = 0;
     for (const r of [...rows.keys()].sort((a, b) => a - b)) {
       const ids = rows.get(r) ?? [];
       const key = (id: string) => {
-        const ups = (uppers.get(id) ?? []).map((u) => pos.get(u)?.[0]).filter((x): x is number => x !== undefined);
+        const under = this.nodes.get(id)?.under;
+        const ups = (under ? [under] : uppers.get(id) ?? []).map((u) => pos.get(u)?.[0]).filter((x): x is number => x !== undefined);
         return ups.length ? ups.reduce((a, b) => a + b, 0) / ups.length : Number.MAX_SAFE_INTEGER;
       };
       ids.sort((a, b) => key(a) - key(b) || (this.nodes.get(a)?.name ?? "").localeCompare(this.nodes.get(b)?.name ?? ""));
-      for (let start = 0; start < ids.length; start += perLine) {
-        const line = ids.slice(start, start + perLine);
-        const step = (width * 100) / (line.length + 1);
-        line.forEach((id, i) => pos.set(id, [step * (i + 1), y]));
-        y += 110;
+      // Greedy lines, in order, so the villages of one township stay together.
+      const lines: string[][] = [[]];
+      let used = 0;
+      for (const id of ids) {
+        const w = slot(id);
+        if (used + w > width && lines[lines.length - 1].length) {
+          lines.push([]);
+          used = 0;
+        }
+        lines[lines.length - 1].push(id);
+        used += w;
       }
-      y += 200;
+      for (const line of lines) {
+        const total = line.reduce((sum, id) => sum + slot(id), 0);
+        let x = (width - total) / 2;
+        for (const id of line) {
+          pos.set(id, [x + slot(id) / 2, y]);
+          x += slot(id);
+        }
+        y += LINE_PITCH;
+      }
+      y += ROW_GAP;
     }
     return pos;
   }
 }
 
-function option(net: Network, title: string, hiddenLevels: Set<string>) {
-  const pos = net.layout();
+/** The labels that fit (labels.ts) for nodes drawn at `pos` in a chart of `box` pixels. */
+export function fittingLabels(
+  nodes: { id: string; name: string; x: number; y: number; symbolSize: number; rank: number }[],
+  box: { width: number; height: number }, zoom = 1,
+): Set<string> {
+  return visibleLabels(placedOf(nodes), box.width, box.height, zoom);
+}
+
+/** The series' own box for these nodes (labels.ts `seriesBox`). */
+export function drawnBox(nodes: { id: string; name: string; x: number; y: number; symbolSize: number }[], box: { width: number; height: number }) {
+  return seriesBox(placedOf(nodes.map((n) => ({ ...n, rank: 0 }))), box.width, box.height);
+}
+
+function placedOf(nodes: { id: string; name: string; x: number; y: number; symbolSize: number; rank: number }[]): Placed[] {
+  return nodes.map((n) => ({ id: n.id, x: n.x, y: n.y, size: n.symbolSize, text: n.name, rank: n.rank }));
+}
+
+function option(net: Network, title: string, hiddenLevels: Set<string>, box: { width: number; height: number }, zoom = 1) {
+  const pos = net.layout(box.width - SERIES_BOX.left - SERIES_BOX.right);
   const n = net.nodes.size;
   const scale = n > 150 ? 0.6 : n > 60 ? 0.8 : 1;
   const categories = LEVELS.map((l) => ({ name: label("level", l), itemStyle: { color: LEVEL_COLOURS[l] } }));
-  const nodes = [...net.nodes.values()].map((i) => {
+  const placed = [...net.nodes.values()].map((i) => {
     const [x, y] = pos.get(i.id) ?? [0, 0];
-    return {
-      id: i.id,
-      name: i.name,
-      x,
-      y,
-      category: Math.max(LEVELS.indexOf(i.level), 0),
-      symbol: typeSymbol(i.type),
-      symbolSize: (ROLE_SIZE[i.role] ?? 20) * scale,
-      itemStyle: { color: LEVEL_COLOURS[i.level] ?? LEVEL_COLOURS.UNRATED, opacity: i.outside ? 0.45 : 1 },
-      // Our own fields, for the tooltip and the tests.
-      level: i.level,
-      type: i.type,
-      role: i.role,
-      outside: i.outside,
-    };
+    const rank = (ROLE_RANK[i.role] ?? 9) * 10 + Math.max(LEVELS.indexOf(i.level), 0);
+    return { ...i, x, y, symbolSize: (ROLE_SIZE[i.role] ?? 20) * scale, rank };
   });
+  // Hidden levels take no room: their labels do not push others out.
+  const fits = fittingLabels(placed.filter((i) => !hiddenLevels.has(i.level)), box, zoom);
+  const nodes = placed.map((i) => ({
+    id: i.id,
+    name: i.name,
+    x: i.x,
+    y: i.y,
+    category: Math.max(LEVELS.indexOf(i.level), 0),
+    symbol: typeSymbol(i.type),
+    symbolSize: i.symbolSize,
+    itemStyle: { color: LEVEL_COLOURS[i.level] ?? LEVEL_COLOURS.UNRATED, opacity: i.outside ? 0.45 : 1,
+      ...(i.members ? { borderColor: "#1d2733", borderWidth: 2, borderType: "dashed" } : {}) },
+    label: { show: fits.has(i.id) },
+    // Our own fields, for the tooltip and the tests.
+    level: i.level,
+    type: i.type,
+    role: i.role,
+    outside: i.outside,
+    members: i.members ?? 0,
+  }));
   const links = [...net.edges.values()].map((e) => ({
     source: e.source,
     target: e.target,
@@ -201,7 +246,7 @@ function option(net: Network, title: string, hiddenLevels: Set<string>) {
           return `${esc(words)}${notes ? `<br/>${notes}` : ""}`;
         }
         return `<b>${esc(d.name)}</b><br/>${esc(label("level", String(d.level)))} · ${esc(label("type", String(d.type)))}` +
-          (d.role ? `<br/>${esc(label("role", String(d.role)))}` : "");
+          (d.role ? `<br/>${esc(label("role", String(d.role)))}` : "") + (d.members ? `<br/>${esc(t("clickExpand"))}` : "");
       },
     },
     animation: n <= 200,
@@ -215,9 +260,11 @@ function option(net: Network, title: string, hiddenLevels: Set<string>) {
         data: nodes,
         links,
         edgeSymbolSize: 7,
-        label: { show: n <= 80, position: "bottom", fontSize: 11, formatter: "{b}" },
+        ...drawnBox(placed, box),
+        label: { position: "bottom", fontSize: LABEL_FONT, formatter: "{b}" },
         labelLayout: { hideOverlap: true },
-        emphasis: { focus: "adjacency", label: { show: true } },
+        // A label with no room shows on hover, over the others, on a background.
+        emphasis: { focus: "adjacency", label: { show: true, backgroundColor: "#fff", padding: [1, 3], borderRadius: 3 } },
         lineStyle: { opacity: 0.85 },
       },
     ],
@@ -252,7 +299,7 @@ export async function renderGraph(root: HTMLElement, ctx: ViewContext): Promise<
     ...divisions.map((d) => h("option", { value: d.code, selected: !allianceId && d.code === divisionCode }, d.text)));
   const status = h("p", { class: "note", id: "graph-status" });
   const chartEl = h("div", { class: "chart tall", id: "graph-chart" });
-  const details = h("aside", { class: "details", id: "details" }, h("p", { class: "muted" }, t("clickNode")));
+  const details = h("aside", { class: "details", id: "details", tabindex: 0, "aria-label": t("details") }, h("p", { class: "muted" }, t("clickNode")));
   root.append(
     h("section", { class: "panel pickers" },
       h("label", {}, t("pickAlliance"), " ", allianceSel),
@@ -265,22 +312,54 @@ export async function renderGraph(root: HTMLElement, ctx: ViewContext): Promise<
 
   const net = new Network();
   const instance = chart("graph", chartEl);
+  const expanded = new Set<string>();
+  const groupList = h("div", { class: "groups", id: "graph-groups" });
+  chartEl.after(groupList);
+  let title = "";
+  const toggle = (upper: string) => {
+    if (expanded.has(upper)) expanded.delete(upper);
+    else expanded.add(upper);
+    draw(title);
+  };
   instance.on("click", (p) => {
     const d = p.data as { id?: string } | undefined;
-    if (p.dataType === "node" && d?.id) void showDetails(details, d.id, ctx);
+    if (p.dataType !== "node" || !d?.id) return;
+    if (d.id.startsWith(GROUP_PREFIX)) toggle(d.id.slice(GROUP_PREFIX.length));
+    else void showDetails(details, d.id, ctx);
   });
   const hidden = new Set<string>();
-  const draw = (title: string) => {
-    instance.setOption(option(net, title, hidden), { notMerge: true });
+  const box = () => ({ width: chartEl.clientWidth || 880, height: chartEl.clientHeight || 560 });
+  let zoom = 1;
+  const draw = (next: string) => {
+    title = next;
+    const drawn = grouped(net, expanded);
+    instance.setOption(option(drawn, title, hidden, box(), zoom), { notMerge: true });
     chartEl.dataset.nodes = String(net.nodes.size);
     chartEl.dataset.edges = String(net.edges.size);
+    chartEl.dataset.drawn = String(drawn.nodes.size);
     status.textContent = `${net.nodes.size} ${t("nodes")} · ${net.edges.size} ${t("edges")}`;
+    groupButtons(groupList, net, drawn, expanded, toggle);
   };
+  // Labels again for the zoom the planner chose, or the levels the legend shows.
+  const relabel = () => {
+    const series = (instance.getOption() as { series: { data: { id: string; name: string; x: number; y: number; symbolSize: number; level: string; role: string; label?: { show: boolean } }[]; zoom?: number }[] }).series[0];
+    if (!series) return;
+    zoom = series.zoom ?? 1;
+    const rankOf = (d: { role: string; level: string }) => (ROLE_RANK[d.role] ?? 9) * 10 + Math.max(LEVELS.indexOf(d.level), 0);
+    const fits = fittingLabels(series.data.filter((d) => !hidden.has(d.level)).map((d) => ({ ...d, rank: rankOf(d) })), box(), zoom);
+    instance.setOption({ series: [{ data: series.data.map((d) => ({ ...d, label: { show: fits.has(d.id) } })) }] });
+  };
+  let roamTimer = 0;
+  instance.on("graphroam", () => {
+    clearTimeout(roamTimer);
+    roamTimer = window.setTimeout(relabel, 120);
+  });
   // The legend toggles levels; remember the choice across redraws.
   instance.on("legendselectchanged", (p) => {
     const sel = (p as { selected: Record<string, boolean> }).selected;
     hidden.clear();
     for (const l of LEVELS) if (sel[label("level", l)] === false) hidden.add(l);
+    relabel();
   });
 
   if (allianceId) {
@@ -299,7 +378,7 @@ export async function renderGraph(root: HTMLElement, ctx: ViewContext): Promise<
     const paired = new Set([...net.edges.values()].flatMap((e) => [e.source, e.target]));
     if (lead) for (const m of a.members) if (m.institution.id !== lead && !paired.has(m.institution.id)) net.edge(lead, m.institution.id, "membership");
     for (const m of a.members) for (const c of m.institution.channels) net.channel(c);
-    if (net.nodes.size > LARGE) {
+    if (grouped(net, expanded).nodes.size > LARGE) {
       hidden.add("PRIMARY");
       hidden.add("UNRATED");
       status.before(h("p", { class: "note" }, t("large")));
@@ -336,7 +415,7 @@ export async function renderGraph(root: HTMLElement, ctx: ViewContext): Promise<
           channels.push(...i.channels);
         }
         for (const c of channels) net.channel(c);
-        if (net.nodes.size > LARGE && pages === 1) {
+        if (grouped(net, expanded).nodes.size > LARGE && pages === 1) {
           hidden.add("PRIMARY");
           hidden.add("UNRATED");
           progress.after(h("p", { class: "note" }, t("large")));
@@ -365,6 +444,23 @@ interface DivisionInst extends Inst {
   memberships: { role: string; alliance: { id: string } }[];
   counterparts: { direction: string; department: string | null; institution: Inst }[];
   channels: ChannelRow[];
+}
+
+/** The folded groups as buttons too: what a click on the chart does, by keyboard. */
+function groupButtons(el: HTMLElement, net: Network, drawn: Network, expanded: Set<string>, toggle: (upper: string) => void): void {
+  const groups = [...drawn.nodes.values()].filter((n) => n.members);
+  const open = [...expanded].filter((u) => net.nodes.has(u));
+  clear(el);
+  if (!groups.length && !open.length) return;
+  const button = (upper: string, text: string, isOpen: boolean) =>
+    h("button", { type: "button", class: "group-toggle", "aria-expanded": String(isOpen), "data-upper": upper, onclick: () => toggle(upper) }, text);
+  el.append(h("details", {},
+    h("summary", {}, t("groupsSummary", { n: groups.length })),
+    ...open.map((u) => button(u, `${net.nodes.get(u)?.name ?? u} · ${t("fold")}`, true)),
+    ...groups.map((g) => {
+      const upper = g.id.slice(GROUP_PREFIX.length);
+      return button(upper, `${net.nodes.get(upper)?.name ?? upper} · ${g.name}`, false);
+    })));
 }
 
 function legendBlock(): HTMLElement {

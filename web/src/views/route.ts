@@ -3,10 +3,12 @@
 // destinations.
 import { chart, LEVEL_COLOURS, typeSymbol } from "../charts";
 import { clear, esc, h } from "../dom";
-import { gql } from "../gql";
+import { GraphQLError, gql } from "../gql";
 import { enumValues, label, lang, t } from "../i18n";
+import { institutionPicker } from "../picker";
 import type { ViewContext } from "../ui";
-import { EDGE_COLOURS, type Inst, Network, showDetails } from "./graph";
+import { LABEL_FONT, SERIES_BOX } from "../labels";
+import { drawnBox, EDGE_COLOURS, fittingLabels, type Inst, Network, showDetails } from "./graph";
 
 interface Ref {
   id: string | null;
@@ -66,12 +68,10 @@ const CONTEXT = `query RouteContext($id: ID!, $on: Date) {
     }
   }
 }`;
-const SEARCH = `query Search($q: String!) {
-  institutions(filter: { name: $q }, first: 20) { edges { node { id name level division { name } } } pageInfo { hasNextPage endCursor } }
+const CONDITIONS = `query Conditions($origin: String!, $id: ID!, $on: Date) {
+  routeConditions(origin: $origin, on: $on) { policy conditions { id name nameEn } }
+  institution(id: $id) { id roles { role condition conditionValue } }
 }`;
-
-// Condition ids the bundled policies use (docs/data-format.md); any other id may be typed.
-const CONDITIONS = ["general", "infectious", "tuberculosis", "hepatitis", "psychiatric", "pediatric", "obstetric", "oncology", "cardiovascular", "burn", "tcm-brain", "tcm-liver", "tcm-kidney"];
 const CONTEXT_CAP = 150;
 
 // Preferred destinations first; the others say on which rule (and how strongly) they are admissible.
@@ -84,43 +84,76 @@ function destinationItem(d: Destination): HTMLElement {
 }
 const HOP_DELAY = 350;
 
+// A name in the link that names no single institution: its closest candidates, each a link
+// to the same route from that institution, in place of an error.
+function candidatesPanel(err: GraphQLError, p: URLSearchParams): HTMLElement {
+  const found = (err.extensions.candidates as { id: string; name: string }[] | undefined) ?? [];
+  const key = ["to", "readmissionOf", "origin"].find((k) => p.get(k) && err.message.includes(p.get(k) ?? "")) ?? "origin";
+  const link = (c: { id: string; name: string }) => {
+    const q = new URLSearchParams(p);
+    q.set(key, c.id);
+    return h("li", { "data-id": c.id }, h("a", { href: `#/route?${q}` }, c.name), h("span", { class: "muted" }, ` · ${c.id}`));
+  };
+  return h("section", { class: "panel", id: "route-candidates", role: "status" },
+    h("p", {}, t(err.code === "AMBIGUOUS" ? "ambiguousName" : "noMatch", { text: err.message })),
+    found.length ? h("ul", { class: "links" }, ...found.map(link)) : null);
+}
+
 function form(ctx: ViewContext): HTMLFormElement {
   const p = ctx.params;
-  const input = (name: string, attrs: Record<string, string> = {}) => h("input", { name, id: `route-${name}`, value: p.get(name) ?? "", ...attrs });
-  const origin = input("origin", { list: "origin-options", required: "true", autocomplete: "off", placeholder: t("pickOrigin") });
-  const options = h("datalist", { id: "origin-options" });
-  let timer = 0;
-  origin.addEventListener("input", () => {
-    clearTimeout(timer);
-    const q = origin.value.trim();
-    if (q.length < 1) return;
-    timer = window.setTimeout(async () => {
-      const d = await gql<{ institutions: { edges: { node: { id: string; name: string; division: { name: string } | null } }[] } }>(SEARCH, { q });
-      clear(options);
-      for (const { node } of d.institutions.edges) options.append(h("option", { value: node.id }, `${node.name}${node.division ? ` · ${node.division.name}` : ""}`));
-    }, 250);
-  });
   const checkbox = (name: string, text: string, value = "1") =>
     h("label", { class: "check" }, h("input", { type: "checkbox", name, value, checked: p.getAll(name).includes(value) }), text);
-  const f = h("form", { class: "panel route-form", id: "route-form" },
-    h("label", {}, t("origin"), " ", origin, options),
-    h("label", {}, t("condition"), " ", input("condition", { list: "condition-options", placeholder: "general" }),
-      h("datalist", { id: "condition-options" }, ...CONDITIONS.map((c) => h("option", { value: c })))),
+  const origin = institutionPicker("origin", t("origin"), p.get("origin"), true);
+  const readmission = institutionPicker("readmissionOf", t("readmissionOf"), p.get("readmissionOf"));
+  const destination = institutionPicker("to", t("to"), p.get("to"));
+  const condition = h("select", { name: "condition", id: "route-condition", disabled: true },
+    h("option", { value: "" }, t("pickOriginFirst")));
+  const employer = h("select", { name: "employeeOf", id: "route-employeeOf", disabled: true },
+    h("option", { value: "" }, t("notEmployee")));
+  const policyNote = h("span", { class: "muted small", id: "route-policy" });
+  // The conditions and employers an origin's route may name: from its region's policy and
+  // its own roles (a staff hospital's 本单位职工), so neither is typed as an id.
+  const loadChoices = async (id: string) => {
+    condition.disabled = employer.disabled = !id;
+    if (!id) return;
+    const d = await gql<{ routeConditions: { policy: string | null; conditions: { id: string; name: string; nameEn: string }[] };
+      institution: { roles: { role: string; condition: string; conditionValue: string }[] } | null }>(CONDITIONS, { origin: id, id, on: ctx.on });
+    const wanted = p.get("condition") || condition.value || "general";
+    clear(condition);
+    for (const c of d.routeConditions.conditions) {
+      const name = (lang === "zh" ? c.name : c.nameEn || c.name) || c.id;
+      condition.append(h("option", { value: c.id, selected: c.id === wanted }, name));
+    }
+    policyNote.textContent = d.routeConditions.policy ? `${t("policy")}: ${d.routeConditions.policy}` : t("noPolicy");
+    const employers = [...new Set((d.institution?.roles ?? []).filter((r) => r.condition === "EMPLOYEES_ONLY").map((r) => r.conditionValue))];
+    clear(employer);
+    employer.append(h("option", { value: "" }, t("notEmployee")),
+      ...employers.map((e) => h("option", { value: e, selected: p.get("employeeOf") === e }, e)));
+    employer.disabled = !employers.length;
+    condition.dataset.ready = "true";
+  };
+  origin.onChange((id) => void loadChoices(id));
+  if (p.get("origin")) void loadChoices(p.get("origin") ?? "").catch(() => undefined);
+  const f = h("form", { class: "panel route-form", id: "route-form", "aria-label": t("route") },
+    origin.element,
+    h("label", {}, t("condition"), " ", condition), policyNote,
     checkbox("severe", t("severe")),
-    h("label", {}, t("direction"), " ", h("select", { name: "direction" },
+    h("label", {}, t("direction"), " ", h("select", { name: "direction", id: "route-direction" },
       ...enumValues("direction").map((d) => h("option", { value: d, selected: (p.get("direction") ?? "UP") === d }, label("direction", d))))),
     checkbox("outOfRegion", t("outOfRegion")),
     h("fieldset", {}, h("legend", {}, t("flags")), ...enumValues("flag").map((fl) => checkbox("flag", label("flag", fl), fl))),
     h("label", {}, t("phase"), " ", h("select", { name: "phase", id: "route-phase" },
       h("option", { value: "" }, t("choose")),
       ...enumValues("phase").map((v) => h("option", { value: v, selected: p.get("phase") === v }, label("phase", v))))),
-    h("label", {}, t("employeeOf"), " ", input("employeeOf")),
-    h("label", {}, t("readmissionOf"), " ", input("readmissionOf")),
-    h("label", {}, t("to"), " ", input("to")),
+    h("label", {}, t("employeeOf"), " ", employer),
+    readmission.element,
+    destination.element,
     h("button", { type: "submit", id: "route-submit" }, t("findRoute")),
   );
-  f.addEventListener("submit", (e) => {
+  f.addEventListener("submit", async (e) => {
     e.preventDefault();
+    // Each institution field must name one institution; otherwise its candidates show.
+    for (const picker of [origin, readmission, destination]) if (!(await picker.settle())) return;
     const data = new FormData(f);
     // The route's inputs go into the URL (flags repeat), so a route can be linked to.
     const query = new URLSearchParams();
@@ -147,11 +180,16 @@ export async function renderRoute(root: HTMLElement, ctx: ViewContext): Promise<
     on: ctx.on,
   };
   for (const k of ["employeeOf", "readmissionOf", "to", "phase"]) if (p.get(k)) input[k] = p.get(k);
-  const [{ referralRoute: route }, context] = await Promise.all([
-    gql<{ referralRoute: Route | null }>(ROUTE, { input }),
-    gql<{ institution: (Inst & { alliances: { id: string; members: { role: string; institution: Inst }[]; pairs: { upperId: string; lowerId: string }[] }[] }) | null }>(
-      CONTEXT, { id: origin, on: ctx.on }),
-  ]);
+  type Context = { institution: (Inst & { alliances: { id: string; members: { role: string; institution: Inst }[]; pairs: { upperId: string; lowerId: string }[] }[] }) | null };
+  let answers: [{ referralRoute: Route | null }, Context];
+  try {
+    answers = await Promise.all([gql<{ referralRoute: Route | null }>(ROUTE, { input }), gql<Context>(CONTEXT, { id: origin, on: ctx.on })]);
+  } catch (err) {
+    if (!(err instanceof GraphQLError) || !["NOT_FOUND", "AMBIGUOUS"].includes(err.code)) throw err;
+    root.append(candidatesPanel(err, p));
+    return;
+  }
+  const [{ referralRoute: route }, context] = answers;
   if (!ctx.current() || !route) return;
 
   const chartEl = h("div", { class: "chart", id: "route-chart" });
@@ -165,7 +203,7 @@ export async function renderRoute(root: HTMLElement, ctx: ViewContext): Promise<
       route.reason ? h("p", { class: "muted" }, route.reason) : null),
     h("div", { class: "split" },
       h("section", { class: "panel grow" }, chartEl),
-      h("aside", { class: "details" },
+      h("aside", { class: "details", tabindex: 0, "aria-label": t("hops") },
         h("h3", {}, t("hops")), hopList,
         h("h3", {}, t("destinations")),
         h("ul", { id: "route-destinations", class: "links" }, ...route.destinations.map(destinationItem)),
@@ -204,7 +242,15 @@ export async function renderRoute(root: HTMLElement, ctx: ViewContext): Promise<
   const destIds = route.destinations.map((d) => refNode(d));
   // Where the last hop names a level (003 §三(三)1), it fans out to the admissible institutions.
   const destEdges = last && last.to.id === null ? destIds.filter((d) => d !== lastTarget).map((d) => ({ source: lastTarget, target: d })) : [];
-  const pos = net.layout();
+  const box = { width: chartEl.clientWidth || 880, height: chartEl.clientHeight || 520 };
+  const pos = net.layout(box.width - SERIES_BOX.left - SERIES_BOX.right);
+  const size = (i: { id: string; outside: boolean }) => (i.id === originId ? 36 : i.outside ? 16 : 26);
+  // The route's own institutions are labelled first, then the destinations, then the rest.
+  const placed = [...net.nodes.values()].map((i) => {
+    const [x, y] = pos.get(i.id) ?? [0, 0];
+    return { id: i.id, name: i.name, x, y, symbolSize: size(i), rank: i.id === originId ? 0 : !i.outside ? 1 : destIds.includes(i.id) ? 2 : 5 };
+  });
+  const fits = fittingLabels(placed, box);
 
   const nodes = [...net.nodes.values()].map((i) => {
     const [x, y] = pos.get(i.id) ?? [0, 0];
@@ -212,14 +258,14 @@ export async function renderRoute(root: HTMLElement, ctx: ViewContext): Promise<
     return {
       id: i.id, name: i.name, x, y, level: i.level, type: i.type,
       symbol: i.type === "NONE" ? "roundRect" : typeSymbol(i.type),
-      symbolSize: i.id === originId ? 36 : i.outside ? 16 : 26,
+      symbolSize: size(i),
       itemStyle: {
         color: i.type === "NONE" ? "#fff" : (LEVEL_COLOURS[i.level] ?? LEVEL_COLOURS.UNRATED),
         opacity: i.outside ? 0.35 : 1,
         borderColor: dest ? EDGE_COLOURS.destination : i.id === originId ? "#000" : i.type === "NONE" ? "#555" : undefined,
         borderWidth: dest || i.id === originId || i.type === "NONE" ? 3 : 0,
       },
-      label: { show: !i.outside || net.nodes.size <= 40, fontWeight: i.outside ? "normal" : "bold" },
+      label: { show: fits.has(i.id), fontWeight: i.outside ? "normal" : "bold" },
       destination: dest,
       onRoute: !i.outside,
     };
@@ -255,9 +301,10 @@ export async function renderRoute(root: HTMLElement, ctx: ViewContext): Promise<
       },
       animationDurationUpdate: 200,
       series: [{
-        type: "graph", layout: "none", roam: true, data: nodes, links: [...context_links, ...hops, ...dests],
-        edgeSymbolSize: 10, label: { position: "bottom", fontSize: 11, formatter: "{b}" },
-        labelLayout: { hideOverlap: true }, emphasis: { focus: "adjacency" },
+        type: "graph", layout: "none", roam: true, data: nodes, links: [...context_links, ...hops, ...dests], ...drawnBox(placed, box),
+        edgeSymbolSize: 10, label: { position: "bottom", fontSize: LABEL_FONT, formatter: "{b}" },
+        labelLayout: { hideOverlap: true },
+        emphasis: { focus: "adjacency", label: { show: true, backgroundColor: "#fff", padding: [1, 3], borderRadius: 3 } },
       }],
     }, { notMerge: true });
     chartEl.dataset.hopsDrawn = String(shown);
