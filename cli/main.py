@@ -564,4 +564,7 @@ def main() -> None:
 
 
 # Report commands live in their own module and register on `cli` when it is imported.
-from cli import reports  # noqa: E402, F401
+from cli import (
+    grids,  # noqa: F401
+    reports,  # noqa: F401
+)
