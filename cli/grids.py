@@ -29,7 +29,7 @@ def grids() -> None:
               help="One grid per township/street, or per village.")  # fmt: skip
 @click.option("--division", metavar="CODE", help="Only under this division (id or code).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder to write grids.csv and serves.csv to (default: the --data folder).")  # fmt: skip
+              help="Folder for grids.csv and serves.csv (default: the --data folder).")  # fmt: skip
 @click.option("--force", is_flag=True, help="Replace grids.csv and serves.csv if they exist.")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="As of this date.")
 @json_option
@@ -102,7 +102,7 @@ def as_dict(p: Proposal, written: list[str]) -> dict[str, Any]:
                 "serving": [
                     {"alliance": s.alliance, "name": s.alliance_name, "members": list(s.members)}
                     for s in g.serving
-                ],  # fmt: skip
+                ],
                 "conflict": g.conflict,
             }
             for g in p.grids

@@ -563,8 +563,5 @@ def main() -> None:
     cli(prog_name="alliancegraph")
 
 
-# Report commands live in their own module and register on `cli` when it is imported.
-from cli import (
-    grids,  # noqa: F401
-    reports,  # noqa: F401
-)
+# Report and grid commands live in their own modules and register on `cli` when imported.
+from cli import grids, reports  # noqa: E402, F401

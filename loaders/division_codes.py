@@ -189,7 +189,8 @@ class _Resolver:
         parent = v.get("parent")
         within = None
         if parent and parent in by_id and parent not in seen:
-            within = self._named_row(*by_id[parent], by_id, seen | {v["id"]})
+            above_row, above = by_id[parent]
+            within = self._named_row(above_row, above, by_id, seen | {v["id"]})
             if within is None:
                 return None  # under a division the list does not know: nothing to look up in
         elif parent and normalise_code(parent):

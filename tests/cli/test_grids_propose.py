@@ -42,7 +42,8 @@ gp-yi-clinic,乙镇某诊所,primary,village_clinic,public,gp-yi,,test
 gp-bing-thc,丙镇卫生院,primary,township_centre,public,gp-bing,,test
 gp-ding-chc,丁街道社区卫生服务中心,primary,community_centre,public,gp-ding,,test
 """,
-    "alliances.csv": """id,name,kind,integration,division,specialty,valid_from,valid_to,source,assumption
+    "alliances.csv": """\
+id,name,kind,integration,division,specialty,valid_from,valid_to,source,assumption
 gp-cc-one,某县第一医共体,county_community,tight,gp-county,,,,,test
 gp-cc-two,某县第二医共体,county_community,tight,gp-county,,,,,test
 gp-chain,某市某县城乡医联体,urban_rural,loose,gp-county,,,,,test

@@ -6,11 +6,13 @@ import { esc, h } from "../dom";
 import { gql, GraphQLError } from "../gql";
 import { label, t } from "../i18n";
 import type { ViewContext } from "../ui";
+import { renderOutlines } from "./outlines";
 
 interface Div {
   code: string;
   name: string;
   level: string;
+  statisticalCode?: string | null;
   children?: Div[];
 }
 interface Serving {
@@ -35,7 +37,7 @@ interface Area {
   shareCovered: number | null;
 }
 
-const DIV = "code name level";
+const DIV = "code name level statisticalCode";
 const TREE = `rootDivisions { ${DIV} children { ${DIV} children { ${DIV} children { ${DIV} children { ${DIV} children { ${DIV} } } } } } }`;
 const QUERY = `query Coverage($on: Date) {
   gridCoverage(on: $on) {
@@ -175,6 +177,7 @@ export async function renderCoverage(root: HTMLElement, ctx: ViewContext): Promi
       h("h2", {}, t("treemap")),
       hasGrids ? legend : h("p", { class: "note", "data-testid": "no-grids" }, t("noGrids")),
       chartEl),
+    h("section", { class: "panel", id: "outline-panel", hidden: true }),
     h("section", { class: "panel", id: "map-panel", hidden: true }, h("h2", {}, t("map")), mapEl),
     summaryTable(areas),
   );
@@ -209,6 +212,18 @@ export async function renderCoverage(root: HTMLElement, ctx: ViewContext): Promi
     ],
   });
   chartEl.dataset.ready = "true";
+
+  const counts = new Map<string, Counts>();
+  const collect = (n: TreeNode) => {
+    if (n.kind === "division" && n.counts) counts.set(n.id.replace(/^division:/, ""), n.counts);
+    n.children?.forEach(collect);
+  };
+  nodes.forEach(collect);
+  renderOutlines(root.querySelector("#outline-panel") as HTMLElement, data.rootDivisions, counts, (code) => {
+    chartEl.dataset.zoomed = code;
+    chartEl.scrollIntoView();
+    treemap.dispatchAction({ type: "treemapZoomToNode", seriesIndex: 0, targetNodeId: `division:${code}` });
+  });
 
   // The boundary map, only where the server offers boundaries and the dataset has them.
   await renderMap(root, mapEl, grids, ctx);
