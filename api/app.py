@@ -231,7 +231,13 @@ class GraphQLApp(PlainAnswers, GraphQL[Context, None]):
             variables if isinstance(variables, dict) else None,
             operation if isinstance(operation, str) else None,
         )
-        return cost is not None and cost > self.settings.heavy_cost
+        if cost is None or cost <= self.settings.heavy_cost:
+            return False
+        # Answered from its plan, a read puts no per-field work on the loop: its own limit.
+        direct = cost <= self.settings.heavy_cost_direct and self.costed.answered_directly(
+            body["query"], operation if isinstance(operation, str) else None
+        )
+        return not direct
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         # Every error, from parsing to execution, leaves here with its extensions.code.

@@ -87,6 +87,8 @@ CONNECTION_LISTS = {"edges", "nodes"}
 WEIGHTS: Mapping[tuple[str, str], int] = {
     ("Query", "validation"): 100_000,
     ("Query", "referralKpis"): 100_000,
+    ("Query", "whatIf"): 100_000,  # validation, coverage and routes twice, on a neighbourhood
+    ("Query", "networkAnalysis"): 100_000,
     ("Query", "gridCoverage"): 20_000,
     ("Query", "unaffiliated"): 20_000,
     ("Query", "referralRoute"): 5_000,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import strawberry
@@ -61,10 +62,12 @@ class Connection(Generic[T]):
         return [e.node for e in self.edges]
 
 
-def connection(items: list[T], first: int, ident: str = "id") -> Connection[T]:
-    """Build a page from `first + 1` fetched items: the extra one only says there is more."""
+def connection(items: list[T], first: int, ident: str = "id",
+               read: Callable[[T, str], str] = getattr) -> Connection[T]:  # fmt: skip
+    """Build a page from `first + 1` fetched items: the extra one only says there is more.
+    `read(item, ident)` is the item's key (`operator.getitem` for projected maps)."""
     page = items[:first]
-    edges = [Edge(cursor=encode_cursor(getattr(x, ident)), node=x) for x in page]
+    edges = [Edge(cursor=encode_cursor(read(x, ident)), node=x) for x in page]
     return Connection(
         edges=edges,
         page_info=PageInfo(has_next_page=len(items) > first,

@@ -13,16 +13,28 @@ validation errors) or on the document and its variables (the cost) is computed o
 - the cost, by operation name and text, for a request without variables (`Caches.costs`);
   one with variables is priced each time, since `first: $n` changes it.
 
+Its `on_execute` hands a fully compiled operation to `api.direct`, whose answer, when it
+gives one, strawberry takes instead of executing (it runs graphql-core only when no result
+is set).
+
 A document that does not parse is left to strawberry, which parses it again with the same
 token limit and answers its error as before; only documents that parse are cached.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, parse, validate
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    parse,
+    validate,
+)
 from graphql.validation import specified_rules
 from strawberry.extensions import (
     DisableIntrospection,
@@ -35,6 +47,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from api.caches import Caches
 from api.cost import query_cost
+from api.direct import Direct
 from graphmodel.settings import Settings
 
 
@@ -112,9 +125,10 @@ class Prepared(SchemaExtension):
     look-ups on a repeated document.
     """
 
-    def __init__(self, preparation: Preparation) -> None:
+    def __init__(self, preparation: Preparation, direct: Direct) -> None:
         super().__init__()
         self.preparation = preparation
+        self.direct = direct
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -133,4 +147,16 @@ class Prepared(SchemaExtension):
                 refused = prep.refusal(cost)
                 errors = [refused] if refused is not None else []
             context.pre_execution_errors = errors
+        yield
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        """A fully compiled operation's answer, set before graphql-core would execute it
+        (strawberry then skips execution); otherwise nothing, and graphql-core runs."""
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and not context.pre_execution_errors:
+            data = await self.direct.answer(context.schema, document, context.operation_name,
+                                            context.variables, context.context)  # fmt: skip
+            if data is not None:
+                context.result = ExecutionResult(data=data, errors=None)
         yield

@@ -21,15 +21,17 @@ and DataLoaders, which is always correct, only slower:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLIncludeDirective,
     GraphQLObjectType,
+    GraphQLSchema,
     GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionSetNode,
@@ -86,6 +88,10 @@ KEY_FIELDS: dict[str, frozenset[str]] = {
     "Pairing": frozenset({"upper_id", "lower_id", "alliance_id"}),
     "Membership": frozenset({"institution_id"}),
 }
+# An operation answered straight from its plan (`api.direct`) runs no fallback resolver,
+# so it needs no key field: not a property more for Neo4j to read per node (a page's
+# nodes still carry their `id`, for the cursors: `connection_sel`).
+NO_KEYS: dict[str, frozenset[str]] = {}
 
 
 @dataclass
@@ -126,15 +132,25 @@ class Planner:
     """Builds `Sel` trees from the request's AST, with fragments, @skip/@include and
     variables resolved as graphql-core does."""
 
-    def __init__(self, info: Info[Any, Any]) -> None:
-        raw = info._raw_info
-        self.schema = raw.schema
-        self.fragments = raw.fragments
-        variables = raw.variable_values
+    def __init__(self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode],
+                 variables: Any, root_nodes: list[FieldNode],
+                 keys: Mapping[str, frozenset[str]] = KEY_FIELDS) -> None:  # fmt: skip
+        self.schema = schema
+        self.keys = keys
+        # A planner may serve many requests of one operation (`api.direct` keeps it): its
+        # plans are made once. Nothing mutates a finished `Sel`.
+        self._made: dict[str, Sel] = {}
+        self.fragments = fragments
         # graphql-core hands resolvers the plain coerced dict; its argument coercion wants
         # the VariableValues it was made from (sources are only used for defaults).
         self.variables = VariableValues({}, variables) if isinstance(variables, dict) else variables
-        self.root_nodes: list[FieldNode] = list(raw.field_nodes)
+        self.root_nodes = root_nodes
+
+    @classmethod
+    def of(cls, info: Info[Any, Any]) -> Planner:
+        """The planner of a resolver's own field."""
+        raw = info._raw_info
+        return cls(raw.schema, raw.fragments, raw.variable_values, list(raw.field_nodes))
 
     def _included(self, node: Any) -> bool:
         skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
@@ -174,7 +190,7 @@ class Planner:
 
     def sel(self, type_name: str, nodes: list[FieldNode]) -> Sel:
         gtype = self.object_type(type_name)
-        out = Sel(type_name, plain=set(KEY_FIELDS.get(type_name, ())))
+        out = Sel(type_name, plain=set(self.keys.get(type_name, ())))
         for key, group in self.fields(nodes).items():
             name = group[0].name.value
             if name.startswith("__"):
@@ -201,12 +217,15 @@ class Planner:
                 out.links[key] = link
         return out
 
-    def root_args(self) -> dict[str, Any]:
-        return {}
-
     def connection_sel(self, node_type: str) -> Sel:
         """The selection on a connection's nodes: `nodes {…}` and `edges { node {…} }`."""
-        out = Sel(node_type, plain=set(KEY_FIELDS.get(node_type, ())))
+        found = self._made.get(f"{node_type}Connection")
+        if found is None:
+            found = self._made[f"{node_type}Connection"] = self._connection_sel(node_type)
+        return found
+
+    def _connection_sel(self, node_type: str) -> Sel:
+        out = Sel(node_type, plain={"id", *self.keys.get(node_type, ())})
         for group in self.fields(self.root_nodes).values():
             name = group[0].name.value
             if name == "nodes":
@@ -218,7 +237,10 @@ class Planner:
         return out
 
     def root_sel(self, type_name: str) -> Sel:
-        return self.sel(type_name, self.root_nodes)
+        found = self._made.get(type_name)
+        if found is None:
+            found = self._made[type_name] = self.sel(type_name, self.root_nodes)
+        return found
 
 
 MISSING: Any = object()

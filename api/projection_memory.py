@@ -119,12 +119,14 @@ class Evaluator:
                 obj.institution = self.build(sel.links["institution"].sel, i)
             return obj
         if kind == "Counterpart":
-            obj = t.Counterpart.from_domain(value)
-            if "institution" in sel.links:
-                obj.institution = self.build(sel.links["institution"].sel, value.institution)
-            if "alliance" in sel.links:
-                obj.alliance = self.build(sel.links["alliance"].sel, value.alliance)
-            return obj
+            links = sel.links
+            # Each end built once, with its own links, not built and then replaced.
+            return t.Counterpart.from_domain(
+                value,
+                self.build(links["institution"].sel, value.institution)
+                if "institution" in links else None,
+                self.build(links["alliance"].sel, value.alliance) if "alliance" in links else None,
+            )  # fmt: skip
         obj = _FROM_DOMAIN[kind](value)
         if sel.links:
             pre = {}

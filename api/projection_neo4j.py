@@ -135,8 +135,10 @@ _ROLE_RANK = (
 
 
 def _valid(r: str, day: str) -> str:
-    return (f"coalesce({r}.valid_from, date('0001-01-01')) <= {day} "
-            f"AND coalesce({r}.valid_to, date('9999-12-31')) >= {day}")  # fmt: skip
+    # A missing bound does not bind: the comparison with null is null, taken as true. The
+    # same as comparing with date('0001-01-01') / date('9999-12-31'), without Neo4j
+    # building those two dates again for every relationship it tests.
+    return f"coalesce({r}.valid_from <= {day}, true) AND coalesce({r}.valid_to >= {day}, true)"
 
 
 class Compiler:
@@ -338,7 +340,8 @@ def _counterpart_fields(d: dict[str, Any], row: dict[str, Any]) -> None:
 
 def _run(reader: Reader, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     # The text comes from this module's constants and the plan's shape; values are params.
-    return reader.rows(cypher, **params)
+    # Map projections only: no node or relationship to turn into a map.
+    return reader.maps(cypher, **params)
 
 
 def resolve_params(ref: str) -> dict[str, Any]:
@@ -348,35 +351,42 @@ def resolve_params(ref: str) -> dict[str, Any]:
     return {"ref": ref, "key": key, "needle": alt_needle(key), "by_place": SEPARATOR not in key}
 
 
-def fetch_one(reader: Reader, root: str, sel: Sel, **args: Any) -> tuple[bool, Any]:
+# With `raw`, the fetches below answer the projected maps themselves instead of the API's
+# objects: `api.direct` writes the response straight from them (`ROW_FIELDS` says how).
+
+
+def fetch_one(reader: Reader, root: str, sel: Sel, raw: bool = False, **args: Any
+              ) -> tuple[bool, Any]:  # fmt: skip
     """(found uniquely, object or None) for `institution`, `alliance`, `division`."""
     c = Compiler()
+    make = _same if raw else builder(sel)
     if root == "institution":
         for k, v in resolve_params(args["ref"]).items():
             c.params[k] = v
         rows = _run(reader, RESOLVE + f"RETURN n, {c.project(sel, 'n0')} AS r", c.params)
         if rows[0]["n"] != 1:
             return False, None
-        return True, builder(sel)(rows[0]["r"])
+        return True, make(rows[0]["r"])
     label, prop = {"alliance": ("Alliance", "id"), "division": ("Division", "id")}[root]
     ident = c.param(args["id"])
     cypher = f"MATCH (n0:{label} {{{prop}: {ident}}}) RETURN {c.project(sel, 'n0')} AS r"
     rows = _run(reader, cypher, c.params)
-    return True, builder(sel)(rows[0]["r"]) if rows else None
+    return True, make(rows[0]["r"]) if rows else None
 
 
-def fetch_list(reader: Reader, root: str, sel: Sel, params: dict[str, Any]) -> list[Any]:
+def fetch_list(reader: Reader, root: str, sel: Sel, params: dict[str, Any], raw: bool = False
+               ) -> list[Any]:  # fmt: skip
     """Rows of `institutions` / `alliances`: the list query's own filter, then projection."""
     c = Compiler()
     c.params.update(params)
     var, body = ("i", _INSTITUTION_LIST) if root == "institutions" else ("a", _ALLIANCE_LIST)
     cypher = f"{body}\nWITH {var} ORDER BY {var}.id LIMIT $limit\nRETURN {c.project(sel, var)} AS r"
-    make = builder(sel)
+    make = _same if raw else builder(sel)
     return [make(r["r"]) for r in _run(reader, cypher, c.params)]
 
 
-def fetch_counterparts(reader: Reader, sel: Sel, ref: str, args: dict[str, Any]
-                       ) -> tuple[bool, list[Any]]:  # fmt: skip
+def fetch_counterparts(reader: Reader, sel: Sel, ref: str, args: dict[str, Any],
+                       raw: bool = False) -> tuple[bool, list[Any]]:  # fmt: skip
     c = Compiler()
     for k, v in resolve_params(ref).items():
         c.params[k] = v
@@ -385,8 +395,50 @@ def fetch_counterparts(reader: Reader, sel: Sel, ref: str, args: dict[str, Any]
     rows = _run(reader, RESOLVE + f"RETURN n, {listed} AS r", c.params)
     if rows[0]["n"] != 1:
         return False, []
+    if raw:
+        return True, list(rows[0]["r"])
     make = builder(sel)
     return True, [make(x) for x in rows[0]["r"]]
+
+
+def row_leaf(type_name: str, py: str) -> tuple[str, Conv] | None:
+    """The stored property and conversion of a plain field, as `builder` reads it; None
+    for a link, a `Counterpart`'s fields (made by `_counterpart_fields`) or a type
+    `builder` does not build."""
+    if type_name not in PLAIN or (type_name, py) in LINKS:
+        return None
+    return PLAIN[type_name].get(py)
+
+
+same = _same  # the identity conversion, for callers that compare with it
+
+
+def row_field(type_name: str, py: str, key: str) -> Callable[[dict[str, Any]], Any] | None:
+    """How `builder` would fill the Python field `py` (asked as response key `key`) of a
+    `type_name` from its projected map, as a function of the map; None for a type whose
+    maps `builder` does not build (`RoleGrant`, connections): those stay objects."""
+    if type_name == "Counterpart":
+        if py in {"institution", "alliance"}:
+            column = f"__{py}"
+            return lambda row: row[column]
+
+        def counterpart(row: dict[str, Any]) -> Any:
+            d: dict[str, Any] = {}
+            _counterpart_fields(d, row)
+            return d[py]
+
+        return counterpart
+    if type_name not in TYPES:
+        return None
+    link = LINKS.get((type_name, py))
+    if link is not None:
+        # A link's result is under its response key, a plain attribute's under its name.
+        column = f"__{py}" if link.attribute else f"__{key}"
+        return lambda row: row[column]
+    prop, conv = PLAIN[type_name][py]
+    if conv is _same:
+        return lambda row: row.get(prop)
+    return lambda row: conv(row.get(prop))
 
 
 def day_param(on: date | None) -> date:

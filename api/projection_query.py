@@ -42,16 +42,19 @@ def _list_params(root: str, args: dict[str, Any]) -> dict[str, Any]:
                      "division": f.division}  # fmt: skip
 
 
-def on_neo4j(reader: Reader, root: str, sel: Sel, args: dict[str, Any]) -> tuple[bool, Any]:
+def on_neo4j(reader: Reader, root: str, sel: Sel, args: dict[str, Any], raw: bool = False
+             ) -> tuple[bool, Any]:  # fmt: skip
+    """`raw`: the projected maps instead of the API's objects (`api.direct` writes them)."""
     if root in {"institutions", "alliances"}:
-        return True, fetch_list(reader, root, sel, _list_params(root, args))
+        return True, fetch_list(reader, root, sel, _list_params(root, args), raw)
     if root == "counterparts":
-        return fetch_counterparts(reader, sel, args["ref"], args["link"])
-    return fetch_one(reader, root, sel, **args)
+        return fetch_counterparts(reader, sel, args["ref"], args["link"], raw)
+    return fetch_one(reader, root, sel, raw, **args)
 
 
-def on_networkx(graph: MemoryGraph, root: str, sel: Sel, args: dict[str, Any]
-                ) -> tuple[bool, Any]:  # fmt: skip
+def on_networkx(graph: MemoryGraph, root: str, sel: Sel, args: dict[str, Any],
+                raw: bool = False) -> tuple[bool, Any]:  # fmt: skip
+    """The API's objects, `raw` or not: they are what the walk makes anyway."""
     ev = Evaluator(graph)
     if root in {"institutions", "alliances"}:
         query = INSTITUTION_LIST if root == "institutions" else ALLIANCE_LIST

@@ -8,10 +8,11 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
+from api import roots
 from api.context import Context
-from api.pagination import Connection, connection, decode_cursor, page_size
+from api.pagination import Connection
 from api.projection import Planner
-from api.projection_query import PROJECTED
+from api.scenario_query import ScenarioQuery
 from api.types.enums import (
     AllianceKind,
     CounterpartDirection,
@@ -30,12 +31,10 @@ from api.types.reports import (
 from api.types.route import Route, RouteInput
 from graphmodel.enums import Severity
 from graphmodel.routing import RouteRequest
-from queries.alliance_list import AllianceFilter
 from queries.boundaries import BOUNDARIES
 from queries.counterparts import COUNTERPARTS
 from queries.division_lookup import ROOT_DIVISIONS
 from queries.grid_coverage import GRID_COVERAGE
-from queries.institution_list import InstitutionFilter
 from queries.referral_kpis import REFERRAL_KPIS
 from queries.referral_route import REFERRAL_ROUTE
 from queries.resolve import resolve_institution
@@ -61,13 +60,11 @@ class AllianceFilterInput:
 
 
 @strawberry.type
-class Query:
+class Query(ScenarioQuery):  # whatIf, networkAnalysis: api/scenario_query.py
     @strawberry.field(description="An institution by id or exact name (either script)")
     async def institution(self, info: Info[Context, None], id: strawberry.ID
                           ) -> Institution | None:  # fmt: skip
-        sel = Planner(info).root_sel("Institution")
-        found, value = await info.context.run(PROJECTED, root="institution", sel=sel,
-                                              args={"ref": str(id)})  # fmt: skip
+        found, value = await roots.institution(info.context, Planner.of(info), {"id": id})
         if found:
             return value  # type: ignore[no-any-return]
         # Not one institution: the lookup of queries.resolve raises the right error.
@@ -84,21 +81,13 @@ class Query:
         after: str | None = None,
         on: date | None = None,
     ) -> Connection[Institution]:
-        size = page_size(first, info.context.settings.max_page_size)
-        f = filter or InstitutionFilterInput()
-        query_filter = InstitutionFilter(name=f.name, level=f.level, type=f.type,
-                                         ownership=f.ownership, division=f.division,
-                                         alliance=f.alliance)  # fmt: skip
-        args = {"filter": query_filter, "limit": size + 1, "after": decode_cursor(after), "on": on}
-        sel = Planner(info).connection_sel("Institution")
-        _, found = await info.context.run(PROJECTED, root="institutions", sel=sel, args=args)
-        return connection(found, size)
+        args = {"filter": filter, "first": first, "after": after, "on": on}
+        _, found = await roots.institutions(info.context, Planner.of(info), args)
+        return found  # type: ignore[no-any-return]
 
     @strawberry.field
     async def alliance(self, info: Info[Context, None], id: strawberry.ID) -> Alliance | None:
-        sel = Planner(info).root_sel("Alliance")
-        _, found = await info.context.run(PROJECTED, root="alliance", sel=sel,
-                                          args={"id": str(id)})  # fmt: skip
+        _, found = await roots.alliance(info.context, Planner.of(info), {"id": id})
         return found  # type: ignore[no-any-return]
 
     @strawberry.field
@@ -110,18 +99,13 @@ class Query:
         after: str | None = None,
         on: date | None = None,
     ) -> Connection[Alliance]:
-        size = page_size(first, info.context.settings.max_page_size)
-        f = filter or AllianceFilterInput()
-        args = {"filter": AllianceFilter(kind=f.kind, lead=f.lead, division=f.division),
-                "limit": size + 1, "after": decode_cursor(after), "on": on}  # fmt: skip
-        sel = Planner(info).connection_sel("Alliance")
-        _, found = await info.context.run(PROJECTED, root="alliances", sel=sel, args=args)
-        return connection(found, size)
+        args = {"filter": filter, "first": first, "after": after, "on": on}
+        _, found = await roots.alliances(info.context, Planner.of(info), args)
+        return found  # type: ignore[no-any-return]
 
     @strawberry.field(description="An administrative division by its code (id)")
     async def division(self, info: Info[Context, None], code: str) -> Division | None:
-        sel = Planner(info).root_sel("Division")
-        _, found = await info.context.run(PROJECTED, root="division", sel=sel, args={"id": code})
+        _, found = await roots.division(info.context, Planner.of(info), {"code": code})
         return found  # type: ignore[no-any-return]
 
     @strawberry.field(description="Every validator finding on a date (default today)")
@@ -225,11 +209,9 @@ class Query:
         direction: CounterpartDirection | None = None,
         on: date | None = None,
     ) -> list[Counterpart] | None:
-        link = {"alliance_kind": alliance_kind, "alliance": alliance, "specialty": specialty,
-                "direction": direction, "on": on}  # fmt: skip
-        sel = Planner(info).root_sel("Counterpart")
-        found, value = await info.context.run(PROJECTED, root="counterparts", sel=sel,
-                                              args={"ref": institution, "link": link})  # fmt: skip
+        args = {"institution": institution, "alliance_kind": alliance_kind, "alliance": alliance,
+                "specialty": specialty, "direction": direction, "on": on}  # fmt: skip
+        found, value = await roots.counterparts(info.context, Planner.of(info), args)
         if found:
             return value  # type: ignore[no-any-return]
         # Not one institution: the lookup of queries.resolve raises the right error.

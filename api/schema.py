@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 
 from api.caches import Caches
+from api.direct import Direct
 from api.mutation import Mutation
 from api.pipeline import Preparation, Prepared
 from api.query import Query
@@ -18,6 +19,7 @@ class Schema(strawberry.Schema):
     caches: Caches
     settings: Settings
     preparation: Preparation
+    direct: Direct
 
     def estimated_cost(self, query: str, variables: dict[str, Any] | None,
                        operation_name: str | None) -> int | None:  # fmt: skip
@@ -28,6 +30,14 @@ class Schema(strawberry.Schema):
             return None
         return self.preparation.cost(self._schema, query, document, variables, operation_name)
 
+    def answered_directly(self, query: str, operation_name: str | None) -> bool:
+        """Whether every field the operation may ask is one `api.direct` answers from the
+        plan (whatever its variables say); False if it does not parse."""
+        document = self.preparation.document(query)
+        if document is None:
+            return False
+        return self.direct.covers(self._schema, query, document, operation_name)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Client errors are answers, not incidents; `api.errors.coded` logs the internal ones."""
 
@@ -37,11 +47,15 @@ def build_schema(settings: Settings) -> Schema:
     # limit, with rules built once and verdicts cached per document (api/pipeline.py); the
     # caches belong to the schema, so its requests share them.
     caches = Caches(entries=1024, max_bytes=settings.cache_bytes)
+    # A fully compiled read is then answered from its plan, not field by field (api/direct.py).
     preparation = Preparation(caches, settings)
-    schema = Schema(query=Query, mutation=Mutation, extensions=[lambda: Prepared(preparation)])
+    direct = Direct()
+    schema = Schema(query=Query, mutation=Mutation,
+                    extensions=[lambda: Prepared(preparation, direct)])  # fmt: skip
     schema.caches = caches
     schema.settings = settings
     schema.preparation = preparation
+    schema.direct = direct
     return schema
 
 

@@ -38,8 +38,9 @@ def serve(store: Any) -> tuple[str, Any]:
 
     port = _port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(Settings.from_env(), store), host="127.0.0.1", port=port,
-                       log_level="warning")  # fmt: skip
+        uvicorn.Config(
+            create_app(Settings.from_env(), store), host="127.0.0.1", port=port, log_level="warning"
+        )
     )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:

@@ -49,6 +49,7 @@ from graphmodel.names import name_key
 from graphmodel.routing import RouteRequest
 from queries import REGISTRY
 from stores.memory import MemoryGraph, MemoryStore
+from stores.substrings import SubstringIndex
 
 try:
     from bench.synthetic import generate
@@ -144,7 +145,10 @@ def search(store: MemoryStore, runs: int, rng: random.Random) -> dict[str, Any]:
         name = rng.choice(people).name
         start = rng.randrange(max(1, len(name) - 3))
         texts.append(name[start : start + rng.choice((2, 3, 4))])
-    build = timed(lambda: store.run(query, text="医院", limit=10))  # builds the index
+    first = timed(lambda: store.run(query, text="医院", limit=10))
+    # The index is built inside the store's build; its share of it, measured again alone:
+    fresh = SubstringIndex(graph)
+    build = timed(fresh.build)
     flat = [(graph.name_keys[i.id][0], i) for i in people]
 
     def scan(text: str) -> list[Any]:
@@ -157,7 +161,8 @@ def search(store: MemoryStore, runs: int, rng: random.Random) -> dict[str, Any]:
     took = median_ms([lambda t=t: store.run(query, text=t, limit=10) for t in texts])
     same = all(store.run(query, text=t, limit=10) == scan(t) for t in texts[:20])
     return {
-        "first_call_with_index_build_ms": build * 1000,
+        "first_call_ms": first * 1000,
+        "index_build_seconds": build,
         "median_ms": took,
         "flat_scan_median_ms": anchor,
         "ratio": took / anchor,

@@ -20,7 +20,10 @@ class Level(StrEnum):
     @property
     def rank(self) -> int:
         """Higher is a higher level; unrated primary-care units sit with primary."""
-        return {"tertiary": 3, "secondary": 2, "primary": 1, "unrated": 1}[self.value]
+        return _LEVEL_RANK[self]  # a route reads it per candidate: one dict lookup
+
+
+_LEVEL_RANK = {Level.TERTIARY: 3, Level.SECONDARY: 2, Level.PRIMARY: 1, Level.UNRATED: 1}
 
 
 class Grade(StrEnum):

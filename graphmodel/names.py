@@ -34,6 +34,17 @@ def name_key(name: str) -> str:
     return str(_converter().convert("".join(name.split())))
 
 
+def name_keys(names: list[str]) -> list[str]:
+    """`name_key` of each name, converted in one call: a national table holds a million
+    names, and a call per name costs more than the conversion. Names hold no line break
+    (the loader refuses white space in names but spaces), so one joins them."""
+    bare = ["".join(n.split()) for n in names]
+    if any("\n" in n for n in names):
+        return [name_key(n) for n in names]
+    keys = str(_converter().convert("\n".join(bare))).split("\n")
+    return keys if len(keys) == len(names) else [name_key(n) for n in names]
+
+
 def alt_keys(names: tuple[str, ...] | list[str]) -> str:
     """Alternative names as one string that a text index can search with CONTAINS.
 

@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from graphmodel.alliance import Alliance
 from graphmodel.consequences import consequences_of
@@ -33,6 +34,7 @@ from graphmodel.errors import InvalidInputError
 from graphmodel.institution import Institution
 from graphmodel.policy import Policy, Rule
 from graphmodel.referral import Channel
+from graphmodel.route_pool import kept
 from graphmodel.route_words import (
     PHASE_EN,
     PHASE_ZH,
@@ -225,6 +227,9 @@ class _Draft:
     levels: tuple[str, ...] = ()
     chain: list[Link] = field(default_factory=list)  # agreed links; their uppers are admissible
     also: list[tuple[Institution, RuleRef]] = field(default_factory=list)  # admissible too
+    # Or, instead of `also`: the pool's institutions a filter admits, the origin not yet
+    # left out, under one rule (key, institutions, rule); their destinations are kept.
+    pooled: tuple[tuple[Any, ...], tuple[Institution, ...], RuleRef] | None = None
 
     @property
     def binding(self) -> bool:
@@ -287,9 +292,10 @@ def decide(ctx: RouteContext, req: RouteRequest) -> Route:
 def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> list[Destination]:
     """Every destination the drafts admit, preferred (the recommended rule's own) first."""
     out: dict[str, Destination] = {}
+    origin = ctx.origin.id
 
     def add(i: Institution, rule: RuleRef, preferred: bool) -> None:
-        if i.id != ctx.origin.id and i.id not in out:
+        if i.id != origin and i.id not in out:
             out[i.id] = Destination(i.id, i.name, i.level.value, preferred, Basis.of(rule))
 
     if drafts:
@@ -302,7 +308,25 @@ def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> list[Destination]:
             add(t, d.rule, False)
         for t, r in sorted(d.also, key=lambda x: (-x[0].level.rank, x[0].id)):
             add(t, r, False)
+        if d.pooled is not None:
+            for ident, dest in _pooled_destinations(ctx, *d.pooled):
+                if ident != origin and ident not in out:
+                    out[ident] = dest
     return list(out.values())
+
+
+def _pooled_destinations(
+    ctx: RouteContext, key: tuple[Any, ...], among: tuple[Institution, ...], rule: RuleRef
+) -> list[tuple[str, Destination]]:
+    """`among` as non-preferred destinations on `rule`, highest level first, then by id:
+    built once per pool, filter and rule."""
+
+    def make() -> list[tuple[str, Destination]]:
+        ordered = sorted(among, key=lambda i: (-i.level.rank, i.id))
+        basis = Basis.of(rule)
+        return [(i.id, Destination(i.id, i.name, i.level.value, False, basis)) for i in ordered]
+
+    return kept(ctx.pool, ("destinations", key, rule), make)
 
 
 def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route:
@@ -495,7 +519,7 @@ def _exemption(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) ->
             f"straight to the nearest suitable institution ({len(nearest)} found), with the "
             "paperwork afterwards. Nearest is judged by administrative division: the data holds "
             "no coordinates.",
-            also=[(i, ref) for i in _suitable(ctx, req)] if direct else [],
+            pooled=(*_suitable_picked(ctx, req), ref) if direct else None,
         )  # fmt: skip
     return None
 
@@ -726,7 +750,7 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
         exemption = RuleRef.of(pref[0])
         counterpart = next((RuleRef.of(r) for r in channel
                             if r.params.get("target") == "alliance_counterpart"), None)  # fmt: skip
-        outside = [(i, exemption) for i in _suitable(ctx, req)]
+        outside = (*_suitable_picked(ctx, req), exemption)
         return _Draft(
             "alliance", counterpart or exemption, first if counterpart else [],
             f"{zh_name}属于 {exemption.source} 列明的专科疾病，不受“优先转往本医联体”的限制，"
@@ -737,13 +761,13 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
             f"alliance; inside it the upper counterpart is {names}"
             + (f", preferred with the patient's consent ({counterpart.source})." if counterpart
                else "."),
-            chain=list(ctx.up_links), also=outside,
+            chain=list(ctx.up_links), pooled=outside,
         )  # fmt: skip
     rule_obj = pref[0] if pref else channel[0] if channel else None
     rule = RuleRef.of(rule_obj) if rule_obj else RuleRef("alliance-channel", "channel", "")
     cite = f"（{rule_obj.source}）" if rule_obj else ""
     prefer = rule_obj is not None and rule_obj.modality is Modality.PREFER
-    also = [(i, rule) for i in _suitable(ctx, req)] if prefer else []
+    also = (*_suitable_picked(ctx, req), rule) if prefer else None
     verb_zh = "优先转往" if prefer else "可按协议转往"
     return _Draft(
         "alliance", rule, first,
@@ -754,7 +778,7 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
         f"{', ' + rule_obj.source if rule_obj else ''}): {names}, one level at a time"
         + ("; with the patient's consent other higher institutions stay admissible." if prefer
            else "."),
-        chain=list(ctx.up_links), also=also,
+        chain=list(ctx.up_links), pooled=also,
     )  # fmt: skip
 
 
@@ -769,12 +793,14 @@ def _level(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Dr
     # 二级或三级), whatever its own level; anyone else refers above its own level.
     literal = bool(levels) and acts_as_first_contact(ctx, req)
     rank = ctx.origin.level.rank
-    targets = [
+    key = ("level", rank, literal, levels, *_patient(req))
+    picked: tuple[Institution, ...] = kept(ctx.pool, key, lambda: tuple(
         c.institution for c in ctx.pool
-        if _accepts(c.institution, req) and c.institution.id != ctx.origin.id
+        if _accepts(c.institution, req)
         and (c.institution.level.rank > rank or literal)
         and (not levels or c.institution.level.value in levels)
-    ]  # fmt: skip
+    ))  # fmt: skip
+    targets = _without(picked, ctx.origin.id)
     if not literal:
         levels = tuple(v for v in levels if Level(v).rank > rank)
     levels = levels or tuple(sorted({t.level.value for t in targets}, key=_level_rank))
@@ -796,7 +822,7 @@ def _level(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Dr
             f"{what_zh}；没有条款限制，可转往更高级别的机构（{level_names}），共{len(targets)}家。",
             f"{what_en}; no clause restricts the choice, so the patient may go to any "
             f"higher-level institution ({len(targets)} found).",
-            levels=levels, also=[(t, rule) for t in targets],
+            levels=levels, pooled=(key, picked, rule),
         )  # fmt: skip
     ref = RuleRef.of(rule_obj)
     nearest = _nearest_of(ctx, targets) if nearest_rule else []
@@ -809,7 +835,7 @@ def _level(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Dr
         f"The patient may go to a {' or '.join(levels)} institution, the nearest first; the "
         f"referral form names a level, not a hospital, and the patient chooses among "
         f"{len(targets)} admissible institutions ({cites}).",
-        levels=levels, also=[(t, ref) for t in targets],
+        levels=levels, pooled=(key, picked, ref),
     )  # fmt: skip
 
 
@@ -829,14 +855,30 @@ def _accepts(i: Institution, req: RouteRequest) -> bool:
     )  # fmt: skip
 
 
+def _patient(req: RouteRequest) -> tuple[Any, ...]:
+    """What `_accepts` reads of a request: part of the key of any filter of the pool."""
+    return (req.on or date.today(), req.employer, req.condition)
+
+
+def _suitable_picked(
+    ctx: RouteContext, req: RouteRequest
+) -> tuple[tuple[Any, ...], tuple[Institution, ...]]:
+    """`_suitable` with the origin not yet left out, and its key: kept on the pool."""
+    rank = ctx.origin.level.rank
+    key = ("suitable", rank, *_patient(req))
+    return key, kept(ctx.pool, key, lambda: tuple(
+        c.institution for c in ctx.pool
+        if c.institution.level.rank > rank and _accepts(c.institution, req)
+    ))  # fmt: skip
+
+
 def _suitable(ctx: RouteContext, req: RouteRequest) -> list[Institution]:
     """Higher-level institutions of the pool that accept this patient's referral."""
-    rank = ctx.origin.level.rank
-    return [
-        c.institution for c in ctx.pool
-        if c.institution.id != ctx.origin.id and c.institution.level.rank > rank
-        and _accepts(c.institution, req)
-    ]  # fmt: skip
+    return _without(_suitable_picked(ctx, req)[1], ctx.origin.id)
+
+
+def _without(among: tuple[Institution, ...], origin: str) -> list[Institution]:
+    return [i for i in among if i.id != origin]
 
 
 def _nearest(ctx: RouteContext, req: RouteRequest) -> list[Institution]:

@@ -19,6 +19,8 @@ class Reader(Protocol):
 
     def rows(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]: ...
 
+    def maps(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]: ...
+
 
 @dataclass(frozen=True)
 class NamedQuery:

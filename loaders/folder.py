@@ -10,9 +10,12 @@ import gc
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from datetime import date
 from functools import cache
 from importlib import resources
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +24,8 @@ from graphmodel.counterpart import Pairing
 from graphmodel.dataset import Dataset, SourceDocument, merge
 from graphmodel.division import Division, Grid
 from graphmodel.enums import (
-    AllianceKind,
     Direction,
-    DivisionLevel,
-    Grade,
-    InstitutionType,
-    Integration,
-    Level,
-    MemberRole,
     Modality,
-    Ownership,
-    ReferralRole,
     RoleCondition,
     RuleKind,
     Severity,
@@ -41,12 +35,12 @@ from graphmodel.institution import Institution, RoleGrant
 from graphmodel.obligations import rule_errors
 from graphmodel.policy import ConditionCategory, Policy, Rule, RuleMatch
 from graphmodel.referral import Channel, ReferralFlow
-from loaders import division_codes, invariants, strictjson
+from loaders import columns, division_codes, invariants, strictjson
 from loaders.boundaries import FILE as BOUNDARIES_FILE
 from loaders.boundaries import read_boundaries
 from loaders.files import MAX_JSON_BYTES, display, present, read_capped
 from loaders.schema import ORDER, REQUIRED_TABLES, SLUG, TABLES, Column, ColumnError
-from loaders.tables import Row, Sources
+from loaders.tables import Row, Sources, Table
 
 Parsed = dict[str, Any]
 
@@ -72,7 +66,7 @@ def _parse_rows(
     name: str, sources: Sources, out: _Collector, progress: Progress | None = None
 ) -> list[tuple[Row, Parsed]]:
     try:
-        table = sources.table(name)
+        table = sources.table(name, columns=True)
     except InvalidInputError as exc:
         out.problems += exc.problems
         out.unreadable = True
@@ -95,8 +89,10 @@ def _parse_rows(
             out.add(table.file, 1, c.name, "required column is missing")
     if unknown or any(c.required and c.name not in table.header for c in columns.values()):
         return []
-    parsed = []
     cols = tuple(columns.values())
+    if table.columns is not None:
+        return _parse_columns(table, cols, out, progress)
+    parsed = []
     for n, row in enumerate(table.rows, start=1):
         values = _parse_cells(row, cols, out)
         if values is not None:
@@ -105,6 +101,54 @@ def _parse_rows(
             progress(table.file, n)
     if progress is not None and table.rows:
         progress(table.file, len(table.rows))
+    return parsed
+
+
+_NO_CELLS: dict[str, str] = {}  # a row read by column keeps its cells in the columns
+
+
+def _parse_columns(
+    table: Table, cols: tuple[Column, ...], out: _Collector, progress: Progress | None
+) -> list[tuple[Row, Parsed]]:
+    """`_parse_cells` for every record, a column at a time (`loaders.columns`)."""
+    assert table.columns is not None
+    lines, file = table.columns.lines, table.file
+    values, problems = columns.parse(table.columns, table.header, cols)
+    names = [c.name for c in cols]
+    if "source" in names:
+        source, assumption = values[names.index("source")], values[names.index("assumption")]
+        if None in source and None in assumption:  # (each count is C speed; most have one)
+            problems += [
+                (j, "source", "each fact needs a source or an assumption")
+                for j, (s, a) in enumerate(zip(source, assumption, strict=True))
+                if not s and not a
+            ]
+    bad = set()
+    if problems:
+        # In the order a record-by-record parse finds them: by record, then by column, the
+        # missing source last (it is checked once the record's cells are parsed).
+        order = {n: k for k, n in enumerate(names)}
+        last = len(names)
+        for j, name, message in sorted(
+            problems, key=lambda p: (p[0], last if p[2].startswith("each fact") else order[p[1]])
+        ):
+            out.add(file, lines[j], name, message)
+            bad.add(j)
+    parsed: list[tuple[Row, Parsed]] = []
+    records = list(zip(*values, strict=True))
+    for start in range(0, len(records), PROGRESS_EVERY):  # a chunk between progress calls
+        chunk = records[start : start + PROGRESS_EVERY]
+        at = lines[start : start + len(chunk)]
+        # map() over C callables: no Python frame per record but the Row's own __init__.
+        rows = map(Row, repeat(file), at, repeat(_NO_CELLS))
+        cells = map(dict, map(zip, repeat(names), chunk))
+        if bad:
+            kept = zip(range(start, start + len(chunk)), zip(rows, cells, strict=True), strict=True)
+            parsed += [p for j, p in kept if j not in bad]
+        else:
+            parsed += zip(rows, cells, strict=True)
+        if progress is not None:
+            progress(file, start + len(chunk))
     return parsed
 
 
@@ -125,6 +169,7 @@ def _parse_cells(row: Row, columns: Iterable[Column], out: _Collector) -> Parsed
             values[name] = c.parse(raw)
         except ColumnError as exc:
             out.add(row.file, row.line, name, str(exc))
+            values[name] = None  # a refused assumption is no assumption (and no KeyError)
             ok = False
     if "source" in values and not values["source"] and not values["assumption"]:
         out.add(row.file, row.line, "source", "each fact needs a source or an assumption")
@@ -188,13 +233,40 @@ class _Refs:
         return ident in self.defined[kind] or ident in self.existing.get(kind, set())
 
     def check(self, table: str, row: Row, values: Parsed, out: _Collector) -> bool:
-        ok = True
-        for name, kind in _ref_columns(table):
-            ident = values.get(name)
-            if ident and ident not in self.defined[kind] and not self.known(kind, ident):
-                out.add(row.file, row.line, name, f"unknown {kind} {ident!r}")
-                ok = False
-        return ok
+        return self.checker(table, out)(row, values)
+
+    def checker(
+        self, table: str, out: _Collector, rows: list[tuple[Row, Parsed]] | None = None
+    ) -> Callable[[Row, Parsed], bool]:
+        """`check` for the rows of one table, its reference columns looked up once: a
+        national table has millions of rows. Given the `rows` (whose references point at
+        ids defined before them), and every id they name is known, no row needs a look."""
+        columns: list[tuple[str, str, dict[str, Any], AbstractSet[str]]] = [
+            (name, kind, self.defined[kind], self.existing.get(kind, frozenset()))
+            for name, kind in _ref_columns(table)
+        ]
+        if rows is not None:
+            values = list(map(itemgetter(1), rows))
+            if all(
+                not (set(map(dict.get, values, repeat(name))) - {None} - defined.keys() - existing)
+                for name, _, defined, existing in columns
+            ):
+                return _every_row_ok
+
+        def check(row: Row, values: Parsed) -> bool:
+            ok = True
+            for name, kind, defined, existing in columns:
+                ident = values.get(name)
+                if ident and ident not in defined and ident not in existing:
+                    out.add(row.file, row.line, name, f"unknown {kind} {ident!r}")
+                    ok = False
+            return ok
+
+        return check
+
+
+def _every_row_ok(row: Row, values: Parsed) -> bool:
+    return True
 
 
 @cache
@@ -358,145 +430,129 @@ def _manifest_ok(data: dict[str, Any], shown: str, out: _Collector) -> bool:
 def _build(
     rows: dict[str, list[tuple[Row, Parsed]]], refs: _Refs, out: _Collector
 ) -> dict[str, Any]:
+    """The domain objects of the parsed rows. The parsed values are already what the
+    dataclasses hold (enum cells are members), so each row goes straight into its class."""
     divisions = []
     for row, v in rows["divisions"]:
         if refs.define("division", v["id"], row, out):
-            divisions.append(v | {"_row": row})
-    built_divisions = []
-    for v in divisions:
-        row = v.pop("_row")
-        if refs.check("divisions", row, v, out):
-            built_divisions.append(
-                Division(
-                    id=v["id"],
-                    name=v["name"],
-                    level=DivisionLevel(v["level"]),
-                    parent=v["parent"],
-                    gb_code=v["gb_code"],
-                    stat_code=v.get("stat_code"),
-                    **_validity(v, row, out),
-                    **_provenance(v),
-                )
-            )
+            divisions.append((row, v))
+    check = refs.checker("divisions", out, divisions)
+    built_divisions = [
+        Division(
+            id=v["id"], name=v["name"], level=v["level"], parent=v["parent"],
+            gb_code=v["gb_code"], stat_code=v.get("stat_code"), **_validity(v, row, out),
+            source=v["source"] or "", assumption=v["assumption"] or "",
+        )
+        for row, v in divisions
+        if check(row, v)
+    ]  # fmt: skip
+    check = refs.checker("grids", out, rows["grids"])
     grids = [
-        Grid(id=v["id"], name=v["name"], division=v["division"], **_provenance(v))
+        Grid(id=v["id"], name=v["name"], division=v["division"], source=v["source"] or "",
+             assumption=v["assumption"] or "")
         for row, v in rows["grids"]
-        if refs.define("grid", v["id"], row, out) and refs.check("grids", row, v, out)
-    ]
+        if refs.define("grid", v["id"], row, out) and check(row, v)
+    ]  # fmt: skip
     roles: dict[str, list[RoleGrant]] = defaultdict(list)
     institutions_raw = [
         (row, v) for row, v in rows["institutions"] if refs.define("institution", v["id"], row, out)
     ]
+    check = refs.checker("roles", out, rows["roles"])
+    always = RoleCondition.ALWAYS
     for row, v in rows["roles"]:
-        if not refs.check("roles", row, v, out):
+        if not check(row, v):
             continue
-        condition = RoleCondition(v["condition"] or "")
-        if condition is not RoleCondition.ALWAYS and not v["condition_value"]:
+        condition = v["condition"] or always
+        if condition is not always and not v["condition_value"]:
             out.add(row.file, row.line, "condition_value", f"condition {condition} needs a value")
             continue
         roles[v["institution"]].append(
             RoleGrant(
-                role=ReferralRole(v["role"]),
-                condition=condition,
-                condition_value=v["condition_value"] or "",
-                **_provenance(v),
+                role=v["role"], condition=condition, condition_value=v["condition_value"] or "",
+                source=v["source"] or "", assumption=v["assumption"] or "",
             )
-        )
+        )  # fmt: skip
+    # The invariants read no role: a national folder's million parsed roles go now, before
+    # the institutions are built (the load's peak memory).
+    rows["roles"] = []
     institutions = []
+    check = refs.checker("institutions", out, institutions_raw)
+    no_roles: tuple[RoleGrant, ...] = ()
     for row, v in institutions_raw:
-        if not refs.check("institutions", row, v, out) or not _check_uscc(row, v, out):
+        if not check(row, v) or (v["uscc"] and not _check_uscc(row, v, out)):
             continue
+        granted = roles.get(v["id"])
         institutions.append(
             Institution(
-                id=v["id"],
-                name=v["name"],
-                names_alt=v["names_alt"] or (),
-                level=Level(v["level"]),
-                grade=Grade(v["grade"]) if v["grade"] else None,
-                level_text=v["level_text"] or "",
-                type=InstitutionType(v["type"]),
-                ownership=Ownership(v["ownership"]),
-                division=v["division"],
-                specialties=v["specialties"] or (),
-                review_passed_on=v["review_passed_on"],
-                uscc=v["uscc"],
-                note=v["note"] or "",
-                roles=tuple(roles.get(v["id"], ())),
-                **_provenance(v),
+                id=v["id"], name=v["name"], names_alt=v["names_alt"] or (), level=v["level"],
+                grade=v["grade"], level_text=v["level_text"] or "", type=v["type"],
+                ownership=v["ownership"], division=v["division"],
+                specialties=v["specialties"] or (), review_passed_on=v["review_passed_on"],
+                uscc=v["uscc"], note=v["note"] or "",
+                roles=tuple(granted) if granted else no_roles,
+                source=v["source"] or "", assumption=v["assumption"] or "",
             )
-        )
+        )  # fmt: skip
+    check = refs.checker("alliances", out, rows["alliances"])
     alliances = [
         Alliance(
-            id=v["id"],
-            name=v["name"],
-            kind=AllianceKind(v["kind"]),
-            integration=Integration(v["integration"]),
-            division=v["division"],
-            specialty=v["specialty"] or "",
-            **_validity(v, row, out),
-            **_provenance(v),
+            id=v["id"], name=v["name"], kind=v["kind"], integration=v["integration"],
+            division=v["division"], specialty=v["specialty"] or "",
+            **_validity(v, row, out), source=v["source"] or "", assumption=v["assumption"] or "",
         )
         for row, v in rows["alliances"]
-        if refs.define("alliance", v["id"], row, out) and refs.check("alliances", row, v, out)
-    ]
+        if refs.define("alliance", v["id"], row, out) and check(row, v)
+    ]  # fmt: skip
+    check = refs.checker("memberships", out, rows["memberships"])
     memberships = [
         Membership(
-            institution=v["institution"],
-            alliance=v["alliance"],
-            role=MemberRole(v["role"]),
-            **_validity(v, row, out),
-            **_provenance(v),
+            institution=v["institution"], alliance=v["alliance"], role=v["role"],
+            valid_from=_start(v, row, out), valid_to=v["valid_to"],
+            source=v["source"] or "", assumption=v["assumption"] or "",
         )
         for row, v in rows["memberships"]
-        if refs.check("memberships", row, v, out)
-    ]
+        if check(row, v)
+    ]  # fmt: skip
+    check = refs.checker("serves", out, rows["serves"])
     services = [
-        Service(alliance=v["alliance"], grid=v["grid"], **_validity(v, row, out), **_provenance(v))
+        Service(alliance=v["alliance"], grid=v["grid"], **_validity(v, row, out),
+                source=v["source"] or "", assumption=v["assumption"] or "")
         for row, v in rows["serves"]
-        if refs.check("serves", row, v, out)
-    ]
+        if check(row, v)
+    ]  # fmt: skip
+    check = refs.checker("pairings", out, rows["pairings"])
     pairings = [
         Pairing(
-            alliance=v["alliance"],
-            upper=v["upper"],
-            lower=v["lower"],
-            upper_department=v["upper_department"] or "",
-            specialty=v["specialty"] or "",
+            alliance=v["alliance"], upper=v["upper"], lower=v["lower"],
+            upper_department=v["upper_department"] or "", specialty=v["specialty"] or "",
             specialty_code=v["specialty_code"] or "",
             responsible_upper=v["responsible_upper"] or "",
             responsible_lower=v["responsible_lower"] or "",
-            **_validity(v, row, out),
-            **_provenance(v),
+            **_validity(v, row, out), source=v["source"] or "", assumption=v["assumption"] or "",
         )
         for row, v in rows["pairings"]
-        if refs.check("pairings", row, v, out) and _distinct(row, v, "upper", "lower", out)
-    ]
+        if check(row, v) and _distinct(row, v, "upper", "lower", out)
+    ]  # fmt: skip
+    check = refs.checker("channels", out, rows["channels"])
     channels = [
         Channel(
-            source_institution=v["from"],
-            target_institution=v["to"],
-            direction=Direction(v["direction"]),
-            alliance=v["alliance"],
-            conditions=v["conditions"] or (),
-            **_validity(v, row, out),
-            **_provenance(v),
+            source_institution=v["from"], target_institution=v["to"], direction=v["direction"],
+            alliance=v["alliance"], conditions=v["conditions"] or (),
+            **_validity(v, row, out), source=v["source"] or "", assumption=v["assumption"] or "",
         )
         for row, v in rows["channels"]
-        if refs.check("channels", row, v, out) and _distinct(row, v, "from", "to", out)
-    ]
+        if check(row, v) and _distinct(row, v, "from", "to", out)
+    ]  # fmt: skip
+    check = refs.checker("referrals", out, rows["referrals"])
     referrals = [
         ReferralFlow(
-            source_institution=v["from"],
-            target_institution=v["to"],
-            period=v["period"],
-            direction=Direction(v["direction"]),
-            count=v["count"],
-            condition=v["condition"] or "",
-            **_provenance(v),
+            source_institution=v["from"], target_institution=v["to"], period=v["period"],
+            direction=v["direction"], count=v["count"], condition=v["condition"] or "",
+            source=v["source"] or "", assumption=v["assumption"] or "",
         )
         for row, v in rows["referrals"]
-        if refs.check("referrals", row, v, out) and _distinct(row, v, "from", "to", out)
-    ]
+        if check(row, v) and _distinct(row, v, "from", "to", out)
+    ]  # fmt: skip
     for kind, items in (
         ("membership", memberships),
         ("pairing", pairings),
@@ -518,6 +574,14 @@ def _build(
     }
 
 
+def _start(v: Parsed, row: Row, out: _Collector) -> Any:
+    """`valid_from`, once `_validity` has checked the pair (a membership per row: no dict)."""
+    start, end = v["valid_from"], v["valid_to"]
+    if start and end and end < start:
+        out.add(row.file, row.line, "valid_to", f"ends ({end}) before it starts ({start})")
+    return start
+
+
 def _distinct(row: Row, v: Parsed, a: str, b: str, out: _Collector) -> bool:
     if v[a] == v[b]:
         out.add(row.file, row.line, b, f"{b} must differ from {a} ({v[a]!r})")
@@ -525,7 +589,15 @@ def _distinct(row: Row, v: Parsed, a: str, b: str, out: _Collector) -> bool:
     return True
 
 
-def _check_duplicate_keys(kind: str, items: Iterable[Any], out: _Collector) -> None:
+# What `Membership.key` formats (ids hold no '|'): equal parts, equal keys. A million
+# memberships are checked as tuples at C speed, their keys formatted only if two are alike.
+_KEY_PARTS = {"membership": attrgetter("institution", "alliance", "role", "valid_from")}
+
+
+def _check_duplicate_keys(kind: str, items: list[Any], out: _Collector) -> None:
+    parts = _KEY_PARTS.get(kind)
+    if parts is not None and len(set(map(parts, items))) == len(items):
+        return
     seen: set[str] = set()
     for item in items:
         key = item.key  # a property that formats a string: once per item

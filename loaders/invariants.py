@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from graphmodel.errors import Problem
-from graphmodel.names import name_key
+from graphmodel.names import name_keys
 from graphmodel.policy import Policy
 from loaders.tables import Row
 
@@ -184,8 +184,8 @@ def _referral_conditions(
 def _same_name(institutions: list[tuple[Row, Parsed]], *, same_division: bool) -> list[Problem]:
     out = []
     first: dict[str, tuple[Row, Parsed]] = {}
-    for row, v in institutions:
-        key = name_key(v["name"])
+    keys = name_keys([v["name"] for _, v in institutions])
+    for (row, v), key in zip(institutions, keys, strict=True):
         if key not in first:
             first[key] = (row, v)
             continue

@@ -7,7 +7,8 @@ times faster at national scale (bench/load_initial.py). So a first load of an em
 1. writes the validated dataset as the import tool's CSV files: one node file per label and
    one relationship file per type, with typed headers, the rows made by the very statements
    the MERGE loader sends (`neo4j_writer.statements`), so labels, properties and their types
-   (dates as dates, lists as lists) are the same;
+   (dates as dates, lists as lists) are the same, and the route pool the server would
+   otherwise derive after the load (`neo4j_writer.pool_relationships`);
 2. runs the import tool (which needs the database stopped: the tool command stops and
    restarts the server, see `ImportTool`), together with a `LoadState` marker that says
    `in_progress`, so readers refuse the graph until step 3 is done;
@@ -119,6 +120,7 @@ class ImportFiles:
     directory: Path
     nodes: list[_File] = field(default_factory=list)
     relationships: list[_File] = field(default_factory=list)
+    pool: bool = False  # the derived route-pool relationships are among the files
 
     @property
     def rows(self) -> int:
@@ -152,10 +154,12 @@ def _write(
             if target.keys is None:
                 target.keys = [k for k in props if k != "id" or target.start is not None]
                 f.write(_header(target))
+            keys = target.keys
             cells = [] if first is None else [first]
             if second is not None:
                 cells.append(second)
-            cells += [_cell(k, props.get(k)) for k in target.keys]
+            # Most cells are text already: only the others go through `_cell`.
+            cells += [v if (v := props.get(k)).__class__ is str else _cell(k, v) for k in keys]
             out.writerow(cells)
             target.rows += 1
             if target.rows % CHUNK == 0:
@@ -266,6 +270,21 @@ def write_import_files(
             _write(rel["DESIGNATES"], ((a, b, stamp) for a, b in targets), progress)
         else:  # pragma: no cover - a statement added to the writer and not here
             raise AssertionError(f"the initial load does not know the statement {cypher[:60]!r}")
+    # The route pool is derived, not a fact of the dataset: written here beside the facts, so
+    # that the server need not derive it after the import (at 1M that took longer than the
+    # import itself). Same rows as `Neo4jStore.refresh_route_pool` makes.
+    host, senior, local = w.pool_relationships(dataset)
+    for kind, start, end, rows in (
+        ("POOL_HOST", "Alliance", "Division", ((a, x, {"valid_from": f, "valid_to": t})
+                                               for a, x, f, t in host)),
+        ("POOL_SENIOR", "Institution", "Alliance", ((i, a, {"valid_from": f, "valid_to": t})
+                                                    for i, a, f, t in senior)),
+        ("POOL_LOCAL", "Institution", "Division", ((i, x, {}) for i, x in local)),
+    ):  # fmt: skip
+        derived = _File(files.directory / f"{kind}.csv", kind, start, end)
+        files.relationships.append(derived)
+        _write(derived, rows, progress)
+    files.pool = True
     marker = stamp | {"status": "in_progress", "initial": True,
                       "started": datetime.now(UTC).replace(microsecond=0),
                       "rows": w.rows(dataset)}  # fmt: skip
@@ -403,16 +422,19 @@ def wait_until_up(store: Any, seconds: float = 180.0) -> None:
             time.sleep(0.5)
 
 
-def finish(store: Any, dataset: Dataset, gen: str, index_wait: int = 1800) -> None:
-    """Constraints and indexes of the normal load, online, and the derived route pool; then
-    the marker says complete."""
+def finish(
+    store: Any, dataset: Dataset, gen: str, index_wait: int = 1800, pool_written: bool = False
+) -> None:
+    """Constraints and indexes of the normal load, online, and the derived route pool unless
+    the import files held it (`pool_written`); then the marker says complete."""
     with store.driver.session(database=store.settings.neo4j_database) as s:
         for statement in w.SCHEMA:
             s.run(statement).consume()
         s.run("CALL db.awaitIndexes($t)", t=index_wait).consume()
     # The route pool is derived data the import tool knows nothing of: without it every
     # route would find an empty pool. Built before the marker lets readers in.
-    store.refresh_route_pool()
+    if not pool_written:
+        store.refresh_route_pool()
     with store.driver.session(database=store.settings.neo4j_database) as s:
         s.run(w.END_LOAD, dataset=dataset.id, gen=gen).consume()
 
@@ -451,7 +473,7 @@ def initial_load(
     schema_started = time.perf_counter()
     with translated():
         wait_until_up(store)
-        finish(store, dataset, gen)
+        finish(store, dataset, gen, pool_written=files.pool)
     store._loads_checked = 0.0
     now = time.perf_counter()
     return InitialReport(rows=files.rows, csv_seconds=csv_seconds, tool_seconds=tool_seconds,

@@ -297,6 +297,45 @@ def all_pool_work(reader: Any) -> Iterator[Callable[[Any], None]]:
         yield lambda tx, batch=batch: refresh_local(tx, batch)
 
 
+# How far up the division tree the pool relationships reach: the `{0,6}` of the statements.
+POOL_DEPTH = 6
+
+
+def pool_relationships(
+    dataset: Dataset,
+) -> tuple[list[tuple[str, str, Any, Any]], list[tuple[str, str, Any, Any]], list[tuple[str, str]]]:
+    """What `REFRESH_POOL` and `REFRESH_LOCAL` derive, computed from `dataset` itself, for a
+    load that writes the store without them (the offline import): `POOL_HOST` (alliance,
+    division, valid_from, valid_to), `POOL_SENIOR` (institution, alliance, valid_from,
+    valid_to) and `POOL_LOCAL` (institution, division), each distinct as the statements'
+    `WITH DISTINCT` makes them (`tests/export/test_initial_load.py` holds both equal)."""
+    parent = {d.id: d.parent for d in dataset.divisions}
+    ancestry: dict[str, tuple[str, ...]] = {}
+
+    def up(division: str) -> tuple[str, ...]:
+        found = ancestry.get(division)
+        if found is None:
+            chain = [division]
+            while len(chain) <= POOL_DEPTH and (above := parent.get(chain[-1])) is not None:
+                chain.append(above)
+            found = ancestry[division] = tuple(chain)
+        return found
+
+    where = {i.id: i.division for i in dataset.institutions}
+    senior = {i.id for i in dataset.institutions if i.level.rank >= 2}
+    host: dict[tuple[str, str, Any, Any], None] = {}
+    seniors: dict[tuple[str, str, Any, Any], None] = {}
+    for m in dataset.memberships:
+        division = where.get(m.institution)
+        if division is not None:
+            for x in up(division):
+                host[(m.alliance, x, m.valid_from, m.valid_to)] = None
+        if m.institution in senior:
+            seniors[(m.institution, m.alliance, m.valid_from, m.valid_to)] = None
+    local = [(i, x) for i in sorted(senior) if (d := where[i]) is not None for x in up(d)]
+    return list(host), list(seniors), local
+
+
 def refresh_all_pool(tx: Any) -> None:
     """Every alliance's and senior institution's pool relationships, in one transaction."""
     for rel in POOL_RELS:

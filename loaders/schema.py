@@ -155,6 +155,7 @@ def enum(kind: type[StrEnum]) -> Callable[[str], Any]:
         except ValueError:
             raise ColumnError(f"expected one of {', '.join(allowed)}; got {value!r}") from None
 
+    parse.members = members  # type: ignore[attr-defined]  # for `loaders.columns`
     return parse
 
 

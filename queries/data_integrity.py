@@ -99,25 +99,28 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
     """
     day = on or today()
     dates, links, leads = [], [], []
+    nodes, lead_role = graph.nodes, MemberRole.LEAD
     for a in _walk.nodes(graph, Label.ALLIANCE):
         ref = {"id": a.id, "name": a.name, "valid_from": a.valid_from, "valid_to": a.valid_to}
         edges = graph.into_list((Label.ALLIANCE.value, a.id), Rel.MEMBER_OF)
+        a_from, a_to = a.valid_from, a.valid_to
         # An alliance without dates has no membership outside them: skip its members.
-        dated = a.valid_from is not None or a.valid_to is not None
-        for node, m in edges if dated else ():
-            if _outside(m.valid_from, a.valid_from, before=True) or _outside(
-                m.valid_to, a.valid_to, before=False
+        # (Inline comparisons: at a million institutions this loop sees every membership.)
+        for node, m in edges if a_from is not None or a_to is not None else ():
+            m_from, m_to = m.valid_from, m.valid_to
+            if (a_from is not None and (m_from is None or m_from < a_from)) or (
+                a_to is not None and (m_to is None or m_to > a_to)
             ):
-                i = graph.node_obj(node)
+                i = nodes[node]
                 dates.append(
                     {
                         "member": {"id": i.id, "name": i.name},
                         "alliance": ref,
-                        "m_from": m.valid_from,
-                        "m_to": m.valid_to,
+                        "m_from": m_from,
+                        "m_to": m_to,
                     }
                 )
-        lead = [(graph.node_obj(i), m) for i, m in edges if m.role is MemberRole.LEAD]
+        lead = [(nodes[i], m) for i, m in edges if m.role is lead_role]
         if a.holds_on(day) and not any(m.holds_on(day) for _, m in lead):
             leads += [
                 {
@@ -128,29 +131,31 @@ def on_networkx(graph: MemoryGraph, on: date | None = None) -> list[Finding]:
                 }
                 for i, m in lead
             ]
-    members: dict[str, set[str]] = {}  # alliance -> its members on the day, each once
     # Only the institutions with pairings or channels: the adjacency of each type lists them.
+    # Each end's own few memberships are looked at, not the alliance's (~360) members.
     for kind, rel in (("pairing", Rel.PAIRED_WITH), ("channel", Rel.CHANNEL)):
         for node, edges in graph.succ[rel].items():
-            u = graph.node_obj(node)
             for t, fact in edges:
                 if (kind == "pairing" or fact.alliance) and fact.holds_on(day):
-                    ids = members.get(fact.alliance)
-                    if ids is None:
-                        ids = members[fact.alliance] = _member_ids(graph, fact.alliance, day)
-                    links.append(_link_row(graph, kind, u, graph.node_obj(t), fact.alliance, ids))
-    by_name: dict[str, list[Any]] = {}
-    keys = graph.name_keys  # each institution's name keys, its own name's first
-    for i in _walk.institutions(graph):
-        by_name.setdefault(keys[i.id][0], []).append(i)
-    same = [
-        [{"id": i.id, "name": i.name, "division": i.division} for i in group]
-        for group in by_name.values()
-        if len(group) > 1
-    ]
-    return _sorted(
-        _dates(dates) + _links([r for r in links if r], day) + _leads(leads, day) + _same_name(same)
-    )
+                    alliance = (Label.ALLIANCE.value, fact.alliance)
+                    upper_in = _member_on(graph, node, alliance, day)
+                    lower_in = _member_on(graph, t, alliance, day)
+                    if not (upper_in and lower_in):
+                        links.append(
+                            _link_row(graph, kind, nodes[node], nodes[t], fact.alliance,
+                                      upper_in, lower_in)
+                        )  # fmt: skip
+    # Names held more than once, from the store's name index (any of each institution's
+    # names), then grouped by each holder's own name: not a pass over every institution.
+    keys, by_id = graph.name_keys, graph.by_label.get(Label.INSTITUTION.value, {})
+    same = []
+    for key, holders in graph.by_name.items():
+        if len(holders) < 2:
+            continue  # nearly every key: one holder
+        group = [by_id[h] for h in holders if keys[h][0] == key]
+        if len(group) > 1:
+            same.append([{"id": i.id, "name": i.name, "division": i.division} for i in group])
+    return _sorted(_dates(dates) + _links(links, day) + _leads(leads, day) + _same_name(same))
 
 
 def _same_name(groups: list[list[Row]]) -> list[Finding]:
@@ -182,25 +187,32 @@ def _outside(mine: date | None, theirs: date | None, *, before: bool) -> bool:
     return mine < theirs if before else mine > theirs
 
 
-def _member_ids(graph: MemoryGraph, alliance: str, on: date) -> set[str]:
-    return {i.id for i, _ in _walk.members(graph, alliance, on)}
+def _member_on(graph: MemoryGraph, institution: Any, alliance: Any, on: date) -> bool:
+    """Whether the institution (node) is a member of the alliance (node) on `on`."""
+    return any(
+        a == alliance and m.holds_on(on)
+        for a, m in graph.out_list(institution, Rel.MEMBER_OF)
+    )  # fmt: skip
 
 
 def _link_row(
-    graph: MemoryGraph, kind: str, u: Any, lower: Any, alliance: str, ids: set[str]
+    graph: MemoryGraph,
+    kind: str,
+    u: Any,
+    lower: Any,
+    alliance: str,
+    upper_in: bool,
+    lower_in: bool,
 ) -> Row:
-    """The finding's row when the upper or lower end is not among the alliance's members
-    `ids` (on the day), else an empty row."""
+    """The finding's row: an end of the pairing or channel is not a member on the day."""
     a = graph.get(Label.ALLIANCE, alliance)
-    if u.id in ids and lower.id in ids:
-        return {}
     return {
         "kind": kind,
         "alliance": {"id": a.id, "name": a.name},
         "upper": {"id": u.id, "name": u.name},
         "lower": {"id": lower.id, "name": lower.name},
-        "upper_in": u.id in ids,
-        "lower_in": lower.id in ids,
+        "upper_in": upper_in,
+        "lower_in": lower_in,
     }
 
 

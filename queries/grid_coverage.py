@@ -373,23 +373,36 @@ class _Walk:
         cross, a small share of all institutions."""
         graph, day = self.graph, self.day
         out: dict[str, list[dict[str, Any]]] = {}
+        nodes, own = graph.nodes, self._own
         for a in _walk.nodes(graph, Label.ALLIANCE):
             if a.kind not in GRID_KINDS or not _walk.overlaps(a, day, day):
                 continue
             served = self.served(a.id)
             if not served:
                 continue
+            crosses: dict[str, bool] = {}  # per division of a member: the grids it has
             for node, m in graph.into_list((Label.ALLIANCE.value, a.id), Rel.MEMBER_OF):
-                if not _walk.overlaps(m, day, day):
+                if (m.valid_from is not None and m.valid_from > day) or (
+                    m.valid_to is not None and m.valid_to < day
+                ):
                     continue
-                i = graph.node_obj(node)
-                if not i.division or not served.isdisjoint(self.own(i.division)):
+                i = nodes[node]
+                division = i.division
+                if not division:
+                    continue
+                cross = crosses.get(division)
+                if cross is None:
+                    grids = own.get(division)
+                    cross = crosses[division] = served.isdisjoint(
+                        self.own(division) if grids is None else grids
+                    )
+                if not cross:
                     continue
                 row = {
                     "institution": _props(i, "id", "name", "level", "type"),
                     "alliance": _props(a, "id", "name"),
                 }
-                for d in _walk.ancestry_ids(graph, i.division):
+                for d in _walk.ancestry_ids(graph, division):
                     out.setdefault(d, []).append(row)
         return out
 

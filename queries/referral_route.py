@@ -16,6 +16,7 @@ from graphmodel.enums import Direction, Label, Rel
 from graphmodel.errors import NotFoundError
 from graphmodel.institution import Institution
 from graphmodel.policy import ConditionCategory, Policy
+from graphmodel.route_pool import Pool
 from graphmodel.routing import MAX_HOPS, Candidate, Link, Route, RouteContext, RouteRequest, decide
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
@@ -251,7 +252,7 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
         rank = origin.level.rank
         lower = [Candidate(i, ()) for i in in_division(graph, origin.division)
                  if i.level.rank < rank]  # fmt: skip
-    for c in pool + lower:
+    for c in (*pool, *lower):
         institutions[c.institution.id] = c.institution
     for extra in (req.readmission_of, req.destination):
         found = graph.get(Label.INSTITUTION, extra) if extra else None
@@ -267,7 +268,7 @@ def _context(
     institutions: dict[str, Institution],
     up: list[Link],
     down: list[Link],
-    pool: list[Candidate],
+    pool: list[Candidate] | Pool,
     lower: list[Candidate],
 ) -> RouteContext:
     def link_key(x: Link) -> tuple[str, str, str, str]:
@@ -281,22 +282,27 @@ def _context(
         institutions=dict(sorted(institutions.items())),
         up_links=tuple(sorted(up, key=link_key)),
         down_links=tuple(sorted(down, key=link_key)),
-        pool=tuple(sorted(pool, key=lambda c: c.institution.id)),
+        pool=pool if isinstance(pool, Pool) else _sorted_pool(pool),
         lower=tuple(sorted(lower, key=lambda c: c.institution.id)),
     )
 
 
+def _sorted_pool(pool: list[Candidate]) -> Pool:
+    return Pool(sorted(pool, key=lambda c: c.institution.id))
+
+
 def _candidates(
     graph: MemoryGraph, policy: Policy | None, ancestry: tuple[str, ...], day: date
-) -> list[Candidate]:
-    """The region's pool, the same for every origin of the region on a day: computed once."""
+) -> Pool:
+    """The region's pool, the same for every origin of the region on a day: computed once,
+    and kept with what routes derive from it (`graphmodel.route_pool`)."""
     scope = _scope(policy, ancestry)
     key = ("route-pool", scope, day)
     if key not in graph.memo:
-        graph.memo[key] = [
-            Candidate(i, _ancestry(graph, i.division)) for i in _pool(graph, scope, day)
-        ]
-    found: list[Candidate] = graph.memo[key]
+        graph.memo[key] = _sorted_pool(
+            [Candidate(i, _ancestry(graph, i.division)) for i in _pool(graph, scope, day)]
+        )
+    found: Pool = graph.memo[key]
     return found
 
 
@@ -325,6 +331,15 @@ def _walk_up(graph: MemoryGraph, division: str | None) -> tuple[str, ...]:
 
 
 def _policy(graph: MemoryGraph, ancestry: tuple[str, ...], day: date) -> Policy | None:
+    """The policy in force for `ancestry` on `day`, nearest region first: kept per both."""
+    key = ("route-policy", ancestry, day)
+    if key not in graph.memo:
+        graph.memo[key] = _find_policy(graph, ancestry, day)
+    found: Policy | None = graph.memo[key]
+    return found
+
+
+def _find_policy(graph: MemoryGraph, ancestry: tuple[str, ...], day: date) -> Policy | None:
     best: tuple[int, Any, str, Policy] | None = None
     for closeness, d in enumerate(ancestry):
         for origin, _ in graph.into((Label.DIVISION.value, d), Rel.APPLIES_TO):

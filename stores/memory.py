@@ -49,7 +49,7 @@ class MemoryGraph:
         self.search_text: dict[str, str] = {}
         # Each institution's name keys, computed once, for substring search.
         self.name_keys: dict[str, tuple[str, ...]] = {}  # id -> keys, primary name first
-        # The n-gram index over the primary name keys, built on the first substring search.
+        # The joined name keys for substring search and typo lookup, built with the graph.
         self.substrings = SubstringIndex(self)
         # Values derived from the graph by queries (a region's route pool, an ancestry):
         # the graph never changes once built, so they are computed once and kept.
@@ -114,13 +114,19 @@ class MemoryGraph:
         return {rel: sum(map(len, adj.values())) for rel, adj in self.succ.items()}
 
 
-def build(dataset: Dataset) -> MemoryGraph:
+def build(dataset: Dataset, *, freeze: bool = True) -> MemoryGraph:
     """The graph of `dataset`. Millions of small objects: the cyclic collector is paused
     while they are made (it took half the build time at a million institutions, bench/),
-    and the finished, read-only graph is frozen out of later collections."""
+    and the finished, read-only graph is frozen out of later collections. A short-lived
+    graph (a scenario's neighbourhood, `queries/what_if.py`) is built with `freeze=False`,
+    so that it can be collected once answered."""
+    if not freeze:
+        return _build(dataset)
     gc.disable()
     try:
-        return _build(dataset)
+        graph = _build(dataset)
+        graph.substrings.build()
+        return graph
     finally:
         gc.enable()
         gc.freeze()

@@ -99,6 +99,20 @@ class Neo4jReader:
         self.round_trips = 0
 
     def rows(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        records = self._records(cypher, params)
+        return [{k: plain(v) for k, v in r.items()} for r in records]  # type: ignore[no-untyped-call]
+
+    def maps(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        """Like `rows`, for a statement that returns no node or relationship (only maps,
+        lists and values, as a map projection does): the driver's values as they are,
+        without `plain` walking every nested map again (a third of a large read's time)."""
+        records = self._records(cypher, params)
+        if not records:
+            return []
+        keys = records[0].keys()
+        return [dict(zip(keys, r, strict=True)) for r in records]
+
+    def _records(self, cypher: LiteralString, params: dict[str, Any]) -> list[neo4j.Record]:
         self.round_trips += 1
         limit = deadline.current()
         query: LiteralString | neo4j.Query = cypher
@@ -110,7 +124,7 @@ class Neo4jReader:
             records, _, _ = self.driver.execute_query(
                 query, params, routing_=RoutingControl.READ, database_=self.database
             )
-        return [{k: plain(v) for k, v in r.items()} for r in records]  # type: ignore[no-untyped-call]
+        return records
 
 
 def plain(value: Any) -> Any:

@@ -439,10 +439,12 @@ class Counterpart:
     assumption: str
 
     @classmethod
-    def from_domain(cls, c: DomainCounterpart) -> Counterpart:
+    def from_domain(cls, c: DomainCounterpart, institution: Institution | None = None,
+                    alliance: Alliance | None = None) -> Counterpart:  # fmt: skip
+        """`institution` / `alliance`: the ends already built (with their neighbours)."""
         return cls(
-            institution=Institution.from_domain(c.institution),
-            alliance=Alliance.from_domain(c.alliance),
+            institution=institution or Institution.from_domain(c.institution),
+            alliance=alliance or Alliance.from_domain(c.alliance),
             direction=CounterpartDirection(c.direction), department=c.department or None,
             specialty=c.specialty or None, specialty_code=c.pairing.specialty_code or None,
             responsible_person=c.responsible_person or None,

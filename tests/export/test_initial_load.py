@@ -13,7 +13,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
 
 import pytest
 
@@ -95,6 +95,14 @@ def merged(dataset: Dataset) -> Iterator[Neo4jStore]:
     store.close()
 
 
+POOL: LiteralString = """
+MATCH (a)-[r:POOL_HOST|POOL_SENIOR|POOL_LOCAL]->(b)
+RETURN type(r) AS type, a.id AS start, b.id AS end, r.valid_from AS valid_from,
+       r.valid_to AS valid_to, keys(r) AS keys
+ORDER BY type, start, end, toString(valid_from), toString(valid_to)
+"""
+
+
 CASES = all_cases()
 PAIRS = [(name, args) for name in sorted(CASES) for args in CASES[name]]
 
@@ -105,9 +113,25 @@ def test_initial_load_holds_what_the_merge_load_holds(
 ) -> None:
     store, report = initial
     assert store.stats() == merged.stats()
-    assert report.rows == sum(dataset.counts().values()) + 1  # and the LoadState marker
+    derived = len(merged.reader.rows(POOL))  # `stats` counts the facts only
+    assert derived > 0
+    # The facts, the derived route pool and the LoadState marker.
+    assert report.rows == sum(dataset.counts().values()) + derived + 1
     # Read back property by property, it is the dataset itself (outline, note and all).
     assert digest(dataset_of(store)) == digest(dataset) == digest(dataset_of(merged))
+
+
+@pytest.mark.neo4j
+def test_the_imported_route_pool_is_the_one_the_server_derives(
+    initial: tuple[Neo4jStore, Any], merged: Neo4jStore
+) -> None:
+    """The initial load writes the derived pool relationships itself instead of deriving
+    them on the server after the import: the very rows `refresh_route_pool` makes."""
+    store, _ = initial
+    imported = store.reader.rows(POOL)
+    derived = merged.reader.rows(POOL)
+    assert {r["type"] for r in imported} == {"POOL_HOST", "POOL_SENIOR", "POOL_LOCAL"}
+    assert imported == derived
 
 
 @pytest.mark.neo4j

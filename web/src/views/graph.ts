@@ -9,6 +9,7 @@ import { clear, esc, h } from "../dom";
 import { allPages, gql } from "../gql";
 import { label, t } from "../i18n";
 import type { ViewContext } from "../ui";
+import { attachWhatIf } from "./whatif";
 
 export interface Inst {
   id: string;
@@ -305,6 +306,8 @@ export async function renderGraph(root: HTMLElement, ctx: ViewContext): Promise<
     }
     draw(`${a.name}（${label("kind", a.kind)}）`);
     chartEl.dataset.alliance = a.id;
+    const names = new Map([...net.nodes.values()].map((n) => [n.id, n.name]));
+    attachWhatIf(root, instance, chartEl, { allianceId: a.id, divisionCode: a.division?.code ?? null, names }, ctx);
   } else if (divisionCode) {
     const name = divisions.find((d) => d.code === divisionCode)?.text.trim() ?? divisionCode;
     const progress = h("p", { class: "note" }, t("progressive"));
@@ -354,6 +357,7 @@ interface AllianceData {
   id: string;
   name: string;
   kind: string;
+  division: { code: string } | null;
   members: { role: string; institution: Inst & { channels: ChannelRow[] } }[];
   pairs: { upperId: string; lowerId: string; upperDepartment: string; responsibleUpper: string; responsibleLower: string }[];
 }

@@ -1,0 +1,117 @@
+"""A clean CSV is read a column at a time (`loaders.columns`); the answers must be those of
+the record-by-record parse: the same dataset, or the same problems at the same file, line
+and column, in the same order, and nothing returned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import generate
+from graphmodel.dataset import Dataset
+from graphmodel.errors import InvalidInputError, Problem
+from loaders import tables
+from loaders.export import write_folder
+from loaders.folder import load_dataset
+from loaders.samples import list_samples, sample_path
+
+
+def by_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every table read record by record, as before the columns."""
+    monkeypatch.setattr(tables, "parse_csv_columns", tables.parse_csv)
+
+
+def both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """What the load gives (a dataset, or its problems) by column, then by record."""
+
+    def one() -> Dataset | list[Problem]:
+        try:
+            return load_dataset(folder)
+        except InvalidInputError as exc:
+            return exc.problems
+
+    by_column = one()
+    with monkeypatch.context() as m:
+        by_record(m)
+        return by_column, one()
+
+
+def append(path: Path, line: str) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
+
+
+def test_a_clean_csv_is_read_by_column() -> None:
+    t = tables.parse_csv_columns("id,name\na, 甲 \nb,乙\n", "t.csv")
+    assert t.columns is not None and t.rows == []
+    assert (list(t.columns.lines), t.columns.cells) == ([2, 3], [("a", "b"), ("甲", "乙")])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'id,name\na,"two\nlines"\n',  # a record over two lines: line numbers shift
+        "id,name\na,b\n\nc,d\n",  # a blank line
+        "id,name\na,b\n , \n",  # a blank record
+        "id,name\na\n",  # too few cells
+        "id,name\na,b,c\n",  # too many
+        "id,name\na,b\x07\n",  # a control character
+        'id,name\na,"b\n',  # a quote never closed
+    ],
+)
+def test_anything_but_a_clean_csv_is_read_record_by_record(text: str) -> None:
+    fast, slow = tables.parse_csv_columns(text, "t.csv"), tables.parse_csv(text, "t.csv")
+    assert fast.columns is None
+    assert (fast.rows, fast.problems, fast.header_ok) == (slow.rows, slow.problems, slow.header_ok)
+
+
+@pytest.mark.parametrize("sample", [s["id"] for s in list_samples()])
+def test_the_samples_load_alike(sample: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    by_column, by_rec = both(sample_path(sample), monkeypatch)
+    assert isinstance(by_column, Dataset)
+    assert by_column == by_rec
+
+
+def test_a_synthetic_folder_loads_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_folder(generate(3000, 7).dataset, tmp_path / "syn")
+    by_column, by_rec = both(tmp_path / "syn", monkeypatch)
+    assert isinstance(by_column, Dataset) and by_column.institutions
+    assert by_column == by_rec
+
+
+BAD_ROWS = [
+    ("institutions.csv", "Mini-c,某医院,primary,general,public,mini-county,test data"),  # id
+    ("institutions.csv", "mini-c,某\u200b医院,primary,general,public,mini-county,test data"),
+    ("institutions.csv", "mini-c,=某医院,primary,general,public,mini-county,test data"),
+    ("institutions.csv", "mini-c,某医院,quaternary,general,public,mini-county,test data"),
+    ("institutions.csv", "mini-c,,primary,general,public,mini-county,test data"),  # required
+    ("institutions.csv", "mini-c,某医院,primary,general,public,mini-nowhere,test data"),
+    ("institutions.csv", "mini-c,某医院,primary,general,public,mini-county,"),  # no provenance
+    ("institutions.csv", "mini-c,某医院,primary,general,public,mini-county,@assume"),
+    ("memberships.csv", "mini-b,mini-x,member,2020-13-01,test data"),
+    ("memberships.csv", "mini-b,mini-x,member,20200101,test data"),
+    ("memberships.csv", "mini-b,mini-x,boss,2020-01-01,"),  # two problems in one record
+]
+
+
+@pytest.mark.parametrize(("file", "line"), BAD_ROWS)
+def test_each_problem_is_where_the_record_by_record_parse_puts_it(
+    dataset_dir: Path, monkeypatch: pytest.MonkeyPatch, file: str, line: str
+) -> None:
+    append(dataset_dir / file, line)
+    append(dataset_dir / file, line.replace("mini-c,", "mini-d,", 1))  # twice: all are named
+    by_column, by_rec = both(dataset_dir, monkeypatch)
+    assert isinstance(by_column, list) and by_column, "the load fails and returns nothing"
+    assert by_column == by_rec
+    assert all(p.file == f"mini/{file}" and p.line in (4, 5) and p.column for p in by_column)
+
+
+def test_a_repeated_membership_is_named_by_its_key(dataset_dir: Path) -> None:
+    """Memberships are compared as tuples first; two alike are still named by their key."""
+    append(dataset_dir / "memberships.csv", "mini-b,mini-x,hub,2020-01-01,again")
+    with pytest.raises(InvalidInputError) as caught:
+        load_dataset(dataset_dir)
+    assert caught.value.problems == [
+        Problem("memberships", None, None, "duplicate membership 'mini-b|mini-x|hub|2020-01-01'")
+    ]

@@ -1,0 +1,116 @@
+"""The region pool and what routes keep on it (`graphmodel.route_pool`).
+
+A route filters the region's pool per request shape once and keeps the answer on the pool;
+whatever was kept, the route must equal one decided on a plain tuple of the same
+candidates (nothing kept), for every origin, on both stores; and a store built from other
+data must never see what an earlier store kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from graphmodel.dataset import Dataset
+from graphmodel.enums import Direction, Label, Level
+from graphmodel.route_pool import MEMO_BOUND, Pool, kept
+from graphmodel.routing import RouteRequest, decide
+from graphmodel.store import Store
+from queries.referral_route import CONTEXT, REFERRAL_ROUTE
+from stores.memory import MemoryStore
+
+DAY = date(2025, 6, 1)
+CONDITIONS = ("general", "cardiovascular", "tuberculosis")
+
+
+def requests(samples: Dataset) -> list[RouteRequest]:
+    """Every institution of the samples as an origin, up and down, for a few conditions."""
+    out = []
+    for i in samples.institutions:
+        for condition in CONDITIONS:
+            out.append(RouteRequest(origin=i.id, condition=condition, on=DAY))
+        out.append(RouteRequest(origin=i.id, direction=Direction.DOWN, on=DAY))
+    return out
+
+
+def test_a_pool_equals_the_plain_tuple_and_keeps_per_key() -> None:
+    pool = Pool([1, 2, 3])
+    assert pool == (1, 2, 3) and isinstance(pool, tuple)
+    calls: list[int] = []
+
+    def make(n: int) -> int:
+        calls.append(n)
+        return n
+
+    for _ in range(3):
+        assert kept(pool, ("k",), lambda: make(7)) == 7
+    assert calls == [7]
+    assert kept((1, 2, 3), ("k",), lambda: make(8)) == 8  # not a Pool: afresh
+    assert calls == [7, 8]
+
+
+def test_a_full_memo_starts_again() -> None:
+    pool = Pool()
+    for n in range(MEMO_BOUND + 5):
+        kept(pool, ("employer", n), lambda: 0)
+    assert 0 < len(pool.memo) <= MEMO_BOUND
+
+
+def test_kept_answers_equal_fresh_ones_for_every_origin(store: Store, samples: Dataset) -> None:
+    """Warm (the pool's memo filled by every other origin first) equals cold (no memo)."""
+    reqs = requests(samples)
+    contexts: list[tuple[RouteRequest, object]] = []
+    for req in reqs:
+        ctx = store.run(CONTEXT, request=req)
+        assert isinstance(ctx.pool, Pool)
+        try:
+            contexts.append((req, decide(replace(ctx, pool=tuple(ctx.pool)), req)))
+        except Exception as exc:  # an origin without a route: the same error warm and cold
+            contexts.append((req, type(exc)))
+    for req, fresh in contexts:
+        try:
+            warm = store.run(REFERRAL_ROUTE, request=req)
+        except Exception as exc:
+            assert fresh is type(exc), req
+            continue
+        assert warm == fresh, req
+
+
+def test_routes_of_one_region_share_its_pool(memory_store: MemoryStore) -> None:
+    a = memory_store.run(CONTEXT, request=RouteRequest(origin="ezhou-dushan-thc", on=DAY))
+    first = memory_store.run(REFERRAL_ROUTE, request=RouteRequest(origin=a.origin.id, on=DAY))
+    others = [
+        i.id
+        for i in memory_store.graph.all(Label.INSTITUTION)
+        if i.id != a.origin.id and i.division and i.level is Level.PRIMARY
+    ]
+    shared = [
+        b
+        for b in (memory_store.run(CONTEXT, request=RouteRequest(origin=o, on=DAY)) for o in others)
+        if b.policy == a.policy and b.pool == a.pool
+    ]
+    assert shared, "the samples hold another primary origin of the same region"
+    assert all(b.pool is a.pool for b in shared)
+    assert a.pool.memo and first.destinations
+
+
+@pytest.mark.parametrize("level", [Level.PRIMARY])
+def test_a_new_store_does_not_see_what_an_old_one_kept(samples: Dataset, level: Level) -> None:
+    """A load builds a new graph: a destination demoted in the new data is gone from it."""
+    old = MemoryStore(samples)
+    req = RouteRequest(origin="ezhou-dushan-thc", on=DAY)
+    before = old.run(REFERRAL_ROUTE, request=req)
+    higher = [d.id for d in before.destinations if d.level == Level.SECONDARY.value]
+    assert higher, "the route reaches a secondary hospital"
+    demoted = higher[0]
+    changed = replace(
+        samples,
+        institutions=tuple(
+            replace(i, level=level) if i.id == demoted else i for i in samples.institutions
+        ),
+    )
+    after = MemoryStore(changed).run(REFERRAL_ROUTE, request=req)
+    assert demoted not in {d.id for d in after.destinations}
+    assert demoted in {d.id for d in old.run(REFERRAL_ROUTE, request=req).destinations}
