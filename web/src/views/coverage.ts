@@ -39,12 +39,18 @@ interface Area {
 
 const DIV = "code name level statisticalCode";
 const TREE = `rootDivisions { ${DIV} children { ${DIV} children { ${DIV} children { ${DIV} children { ${DIV} children { ${DIV} } } } } } }`;
+// The first view asks for three levels (province, city, county): at national scale the
+// whole tree (~40,000 townships) would take seconds to send. A small tree is then fetched
+// whole, down to townships and villages.
+const SHALLOW = `rootDivisions { ${DIV} children { ${DIV} children { ${DIV} } } }`;
+const DEEP = `query CoverageTree { ${TREE} }`;
+const DEEP_BELOW = 2000;
 const QUERY = `query Coverage($on: Date) {
   gridCoverage(on: $on) {
     grids { grid { id name divisionCode source assumption } area status alliances { id name kind } }
     areas { division name level grids uncovered coveredOnce coveredMore shareCovered }
   }
-  ${TREE}
+  ${SHALLOW}
 }`;
 
 // Proposed API field: GeoJSON boundaries of the loaded divisions and grids, when the dataset
@@ -155,6 +161,11 @@ function countLeaves(nodes: TreeNode[]): number {
 export async function renderCoverage(root: HTMLElement, ctx: ViewContext): Promise<void> {
   const data = await gql<{ gridCoverage: { grids: GridStatus[]; areas: Area[] }; rootDivisions: Div[] }>(QUERY, { on: ctx.on });
   if (!ctx.current()) return;
+  const size = (ds: Div[]): number => ds.reduce((n, d) => n + 1 + size(d.children ?? []), 0);
+  if (size(data.rootDivisions) < DEEP_BELOW) {
+    data.rootDivisions = (await gql<{ rootDivisions: Div[] }>(DEEP)).rootDivisions;
+    if (!ctx.current()) return;
+  }
   const { grids, areas } = data.gridCoverage;
   const areaByCode = new Map(areas.map((a) => [a.division, a]));
   const { nodes, hasGrids } = tree(data.rootDivisions, grids);
