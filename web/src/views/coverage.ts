@@ -21,7 +21,7 @@ interface Serving {
   kind: string;
 }
 interface GridStatus {
-  grid: { id: string; name: string; divisionCode: string; source: string; assumption: string };
+  grid: { id: string; name: string; divisionCode: string };
   area: string;
   status: string;
   alliances: Serving[];
@@ -47,7 +47,7 @@ const DEEP = `query CoverageTree { ${TREE} }`;
 const DEEP_BELOW = 2000;
 const QUERY = `query Coverage($on: Date) {
   gridCoverage(on: $on) {
-    grids { grid { id name divisionCode source assumption } area status alliances { id name kind } }
+    grids { grid { id name divisionCode } area status alliances { id name kind } }
     areas { division name level grids uncovered coveredOnce coveredMore shareCovered }
   }
   ${SHALLOW}
