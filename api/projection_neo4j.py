@@ -90,7 +90,8 @@ PLAIN: dict[str, dict[str, tuple[str, Conv]]] = {
     },
     "Division": {
         "code": ("id", _same), "name": ("name", _same), "level": ("level", DivisionLevel),
-        "gb_code": ("gb_code", _same), "parent_code": ("parent", _same), **_PROV,
+        "gb_code": ("gb_code", _same), "parent_code": ("parent", _same),
+        "statistical_code": ("stat_code", _same), **_VALID, **_PROV,
     },
     "Grid": {
         "id": ("id", _same), "name": ("name", _same), "division_code": ("division", _same),

@@ -563,5 +563,5 @@ def main() -> None:
     cli(prog_name="alliancegraph")
 
 
-# Report commands live in their own module and register on `cli` when it is imported.
-from cli import reports, scenarios  # noqa: E402, F401
+# Report, scenario and grid commands live in their own modules and register on `cli`.
+from cli import grids, reports, scenarios  # noqa: E402, F401

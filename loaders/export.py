@@ -65,14 +65,14 @@ def table_rows(dataset: Dataset) -> dict[str, Iterable[Cells]]:
     return {
         "divisions": (
             _cells(id=x.id, name=x.name, level=x.level, parent=x.parent, gb_code=x.gb_code,
-                   **_prov(x))
+                   code=x.stat_code, **_valid(x), **_prov(x))
             for x in d.divisions
         ),
         "grids": (_cells(id=x.id, name=x.name, division=x.division, **_prov(x)) for x in d.grids),
         "institutions": (
             _cells(id=x.id, name=x.name, names_alt=x.names_alt, level=x.level, grade=x.grade,
                    level_text=x.level_text, type=x.type, ownership=x.ownership,
-                   division=x.division, specialties=x.specialties,
+                   division=x.division, address=None, specialties=x.specialties,
                    review_passed_on=x.review_passed_on, uscc=x.uscc, note=x.note, **_prov(x))
             for x in d.institutions
         ),

@@ -35,7 +35,7 @@ from graphmodel.institution import Institution, RoleGrant
 from graphmodel.obligations import rule_errors
 from graphmodel.policy import ConditionCategory, Policy, Rule, RuleMatch
 from graphmodel.referral import Channel, ReferralFlow
-from loaders import columns, invariants, strictjson
+from loaders import columns, division_codes, invariants, strictjson
 from loaders.boundaries import FILE as BOUNDARIES_FILE
 from loaders.boundaries import read_boundaries
 from loaders.files import MAX_JSON_BYTES, display, present, read_capped
@@ -319,6 +319,7 @@ def _load_dataset(
     rows = {name: _parse_rows(name, sources, out, progress) for name in ORDER}
     if out.unreadable:
         raise InvalidInputError(out.problems)
+    division_codes.resolve(rows, out.add)
     built = _build(rows, refs, out)
     policies = _read_policies(folder, refs, out)
     boundaries = read_boundaries(
@@ -439,7 +440,8 @@ def _build(
     built_divisions = [
         Division(
             id=v["id"], name=v["name"], level=v["level"], parent=v["parent"],
-            gb_code=v["gb_code"], source=v["source"] or "", assumption=v["assumption"] or "",
+            gb_code=v["gb_code"], stat_code=v.get("stat_code"), **_validity(v, row, out),
+            source=v["source"] or "", assumption=v["assumption"] or "",
         )
         for row, v in divisions
         if check(row, v)

@@ -177,12 +177,15 @@ PROVENANCE = (col("source"), col("assumption"))
 VALIDITY = (col("valid_from", iso_date), col("valid_to", iso_date))
 
 TABLES: dict[str, tuple[Column, ...]] = {
+    # id, name and level may be left to a `code` of the national list (loaders/division_codes.py).
     "divisions": (
-        col("id", slug, required=True),
-        col("name", name, required=True),
-        col("level", enum(DivisionLevel), required=True),
+        col("id", slug),
+        col("name", name),
+        col("level", enum(DivisionLevel)),
         col("parent", slug, ref="division"),
+        col("code"),
         col("gb_code"),
+        *VALIDITY,
         *PROVENANCE,
     ),
     "grids": (
@@ -201,6 +204,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         col("type", enum(InstitutionType), required=True),
         col("ownership", enum(Ownership), required=True),
         col("division", slug, ref="division"),
+        col("address", text),
         col("specialties", listed),
         col("review_passed_on", iso_date),
         col("uscc"),

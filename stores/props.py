@@ -61,6 +61,9 @@ def division_props(d: Division) -> Props:
         "level": d.level.value,
         "parent": d.parent,
         "gb_code": d.gb_code,
+        "stat_code": d.stat_code,
+        "valid_from": d.valid_from,
+        "valid_to": d.valid_to,
         **_prov(d),
     }
 
@@ -72,6 +75,9 @@ def division_from(p: Props) -> Division:
         level=DivisionLevel(p["level"]),
         parent=p.get("parent"),
         gb_code=p.get("gb_code"),
+        stat_code=p.get("stat_code"),
+        valid_from=to_date(p.get("valid_from")),
+        valid_to=to_date(p.get("valid_to")),
         source=p.get("source") or "",
         assumption=p.get("assumption") or "",
     )

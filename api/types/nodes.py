@@ -61,6 +61,11 @@ class Division:
     name: str
     level: DivisionLevel
     gb_code: str | None
+    statistical_code: str | None = strawberry.field(
+        description="统计用区划代码: 12 digits, checked against the national division list"
+    )
+    valid_from: date | None
+    valid_to: date | None
     source: str
     assumption: str
     parent_code: strawberry.Private[str | None]
@@ -69,8 +74,9 @@ class Division:
 
     @classmethod
     def from_domain(cls, d: dd.Division) -> Division:
-        return cls(code=d.id, name=d.name, level=d.level, gb_code=d.gb_code, source=d.source,
-                   assumption=d.assumption, parent_code=d.parent)  # fmt: skip
+        return cls(code=d.id, name=d.name, level=d.level, gb_code=d.gb_code,
+                   statistical_code=d.stat_code, valid_from=d.valid_from, valid_to=d.valid_to,
+                   source=d.source, assumption=d.assumption, parent_code=d.parent)  # fmt: skip
 
     @strawberry.field
     def parent(self, info: Info[Context, None]) -> Division | None:

@@ -37,6 +37,10 @@ const WORDS: Words = {
   uncovered: ["未覆盖", "uncovered"],
   covered: ["单一覆盖", "covered once"],
   overlap: ["重复覆盖", "covered more than once"],
+  // coverage: official outlines and drill-down (views/outlines.ts)
+  outlineMap: ["行政区划边界", "Division outlines"],
+  outlineUp: ["返回上一级", "Up one level"],
+  noGridsHere: ["未划定网格", "no grids defined"],
   noGrids: ["此数据集没有记录网格：下图只显示行政区划。", "This dataset records no grids: the chart shows the divisions only."],
   servedBy: ["负责医联体", "Served by"],
   none: ["无", "none"],

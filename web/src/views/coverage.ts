@@ -6,11 +6,13 @@ import { esc, h } from "../dom";
 import { gql, GraphQLError } from "../gql";
 import { label, t } from "../i18n";
 import type { ViewContext } from "../ui";
+import { renderOutlines } from "./outlines";
 
 interface Div {
   code: string;
   name: string;
   level: string;
+  statisticalCode?: string | null;
   children?: Div[];
 }
 interface Serving {
@@ -19,7 +21,7 @@ interface Serving {
   kind: string;
 }
 interface GridStatus {
-  grid: { id: string; name: string; divisionCode: string; source: string; assumption: string };
+  grid: { id: string; name: string; divisionCode: string };
   area: string;
   status: string;
   alliances: Serving[];
@@ -35,14 +37,20 @@ interface Area {
   shareCovered: number | null;
 }
 
-const DIV = "code name level";
+const DIV = "code name level statisticalCode";
 const TREE = `rootDivisions { ${DIV} children { ${DIV} children { ${DIV} children { ${DIV} children { ${DIV} children { ${DIV} } } } } } }`;
+// The first view asks for three levels (province, city, county): at national scale the
+// whole tree (~40,000 townships) would take seconds to send. A small tree is then fetched
+// whole, down to townships and villages.
+const SHALLOW = `rootDivisions { ${DIV} children { ${DIV} children { ${DIV} } } }`;
+const DEEP = `query CoverageTree { ${TREE} }`;
+const DEEP_BELOW = 2000;
 const QUERY = `query Coverage($on: Date) {
   gridCoverage(on: $on) {
-    grids { grid { id name divisionCode source assumption } area status alliances { id name kind } }
+    grids { grid { id name divisionCode } area status alliances { id name kind } }
     areas { division name level grids uncovered coveredOnce coveredMore shareCovered }
   }
-  ${TREE}
+  ${SHALLOW}
 }`;
 
 // Proposed API field: GeoJSON boundaries of the loaded divisions and grids, when the dataset
@@ -153,6 +161,11 @@ function countLeaves(nodes: TreeNode[]): number {
 export async function renderCoverage(root: HTMLElement, ctx: ViewContext): Promise<void> {
   const data = await gql<{ gridCoverage: { grids: GridStatus[]; areas: Area[] }; rootDivisions: Div[] }>(QUERY, { on: ctx.on });
   if (!ctx.current()) return;
+  const size = (ds: Div[]): number => ds.reduce((n, d) => n + 1 + size(d.children ?? []), 0);
+  if (size(data.rootDivisions) < DEEP_BELOW) {
+    data.rootDivisions = (await gql<{ rootDivisions: Div[] }>(DEEP)).rootDivisions;
+    if (!ctx.current()) return;
+  }
   const { grids, areas } = data.gridCoverage;
   const areaByCode = new Map(areas.map((a) => [a.division, a]));
   const { nodes, hasGrids } = tree(data.rootDivisions, grids);
@@ -175,6 +188,7 @@ export async function renderCoverage(root: HTMLElement, ctx: ViewContext): Promi
       h("h2", {}, t("treemap")),
       hasGrids ? legend : h("p", { class: "note", "data-testid": "no-grids" }, t("noGrids")),
       chartEl),
+    h("section", { class: "panel", id: "outline-panel", hidden: true }),
     h("section", { class: "panel", id: "map-panel", hidden: true }, h("h2", {}, t("map")), mapEl),
     summaryTable(areas),
   );
@@ -209,6 +223,18 @@ export async function renderCoverage(root: HTMLElement, ctx: ViewContext): Promi
     ],
   });
   chartEl.dataset.ready = "true";
+
+  const counts = new Map<string, Counts>();
+  const collect = (n: TreeNode) => {
+    if (n.kind === "division" && n.counts) counts.set(n.id.replace(/^division:/, ""), n.counts);
+    n.children?.forEach(collect);
+  };
+  nodes.forEach(collect);
+  renderOutlines(root.querySelector("#outline-panel") as HTMLElement, data.rootDivisions, counts, (code) => {
+    chartEl.dataset.zoomed = code;
+    chartEl.scrollIntoView();
+    treemap.dispatchAction({ type: "treemapZoomToNode", seriesIndex: 0, targetNodeId: `division:${code}` });
+  });
 
   // The boundary map, only where the server offers boundaries and the dataset has them.
   await renderMap(root, mapEl, grids, ctx);
