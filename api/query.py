@@ -146,7 +146,9 @@ class Query(ScenarioQuery, Pickers):  # whatIf …; institutionSuggestions, rout
     @strawberry.field(description="Each grid's serving alliances and status, with summaries")
     async def grid_coverage(self, info: Info[Context, None], on: date | None = None,
                             division: str | None = None) -> GridCoverageReport:  # fmt: skip
-        found = await info.context.run(GRID_COVERAGE, on=on, division=division)
+        # The report's types show no cross-grid members: not looked for (001 §四's check of
+        # them is `validate`'s), which at national scale was most of this field's time.
+        found = await info.context.run(GRID_COVERAGE, on=on, division=division, cross=False)
         return GridCoverageReport.from_domain(found)
 
     @strawberry.field(description="Referral figures for a period against the policies' caps")

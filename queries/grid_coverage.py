@@ -62,6 +62,7 @@ CALL (d) {
 }
 CALL (d) {
   MATCH (i:Institution)-[:LOCATED_IN]->(:Division)-[:PART_OF]->{0,6}(d)
+  WHERE $cross
   MATCH (i)-[m:MEMBER_OF]->(a:Alliance)
   WHERE a.kind IN $kinds
     AND coalesce(m.valid_from, date('0001-01-01')) <= $on
@@ -250,15 +251,23 @@ def _assemble(
     return GridCoverage(on, tuple(sorted(statuses, key=lambda s: s.grid.id)), summary)
 
 
-def on_neo4j(reader: Reader, on: date | None = None, division: str | None = None) -> GridCoverage:
-    return coverage_on_neo4j(reader, _obligation_scope.on_neo4j(reader, on or today()), division)
+def on_neo4j(
+    reader: Reader, on: date | None = None, division: str | None = None, cross: bool = True
+) -> GridCoverage:
+    """`cross=False`: no grid lists its cross-grid members (a view that shows only the
+    statuses need not find them; at national scale they are most of the work)."""
+    scope = _obligation_scope.on_neo4j(reader, on or today())
+    return coverage_on_neo4j(reader, scope, division, cross)
 
 
-def coverage_on_neo4j(reader: Reader, scope: Scope, division: str | None = None) -> GridCoverage:
+def coverage_on_neo4j(
+    reader: Reader, scope: Scope, division: str | None = None, cross: bool = True
+) -> GridCoverage:
     from stores.props import grid_from
 
     day = scope.on
-    params = {"on": day, "division": division, "kinds": sorted(k.value for k in GRID_KINDS)}
+    params = {"on": day, "division": division, "kinds": sorted(k.value for k in GRID_KINDS),
+              "cross": cross}  # fmt: skip
     rows = reader.rows(GRIDS, area_levels=list(AREA_LEVELS), **params)
     areas = reader.rows(AREAS, area_levels=list(AREA_LEVELS), division=division)
     return _assemble(
@@ -276,7 +285,7 @@ def _props(obj: Any, *names: str) -> dict[str, Any]:
 
 
 def on_networkx(
-    graph: MemoryGraph, on: date | None = None, division: str | None = None
+    graph: MemoryGraph, on: date | None = None, division: str | None = None, cross: bool = True
 ) -> GridCoverage:
     """Each grid's serving alliances and status, and a summary per county or district.
 
@@ -287,12 +296,12 @@ def on_networkx(
     [('示例县', 0, ('tiny-policy',))]
     """
     return coverage_on_networkx(
-        graph, _obligation_scope.on_networkx(graph, on or today()), division
+        graph, _obligation_scope.on_networkx(graph, on or today()), division, cross
     )
 
 
 def coverage_on_networkx(
-    graph: MemoryGraph, scope: Scope, division: str | None = None
+    graph: MemoryGraph, scope: Scope, division: str | None = None, cross: bool = True
 ) -> GridCoverage:
     day, rows = scope.on, []
     walk = _Walk(graph, day)
@@ -314,7 +323,7 @@ def coverage_on_networkx(
                 area,
                 list(serving.values()),
                 _props(chain[0], "id", "name", "level"),
-                walk.cross(grid.division),
+                walk.cross(grid.division) if cross else [],
                 [d.id for d in chain],
             )
         )

@@ -3,6 +3,7 @@ and the summary per county or district."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 
@@ -98,6 +99,20 @@ def test_cross_grid_members_and_the_exemption_for_tertiary_rehab_nursing(
     assert cross == {"chc-t1": False, "rehab-t1": True, "nursing-t1": True, "tertiary-t1": True}
     assert rules(c) == [("grid.cross_grid_member", "chc-t1")]
     assert grid(c, "g1").policies == area(c, "county").policies == ("test-policy",)
+
+
+def test_without_cross_the_statuses_are_the_same_and_no_member_is_looked_for(
+    make_store: MakeStore,
+) -> None:
+    """`cross=False` (the GraphQL report, which shows no cross-grid members) changes
+    nothing but the members' lists."""
+    b = obliged()
+    b.institution("chc-t1", "primary", "community_centre", "t1").member("chc-t1", "ug")
+    store = make_store(b.dataset())
+    full, bare = coverage(store), coverage(store, cross=False)
+    assert grid(full, "g1").cross_grid and not any(g.cross_grid for g in bare.grids)
+    assert [dataclasses.replace(g, cross_grid=()) for g in full.grids] == list(bare.grids)
+    assert full.areas == bare.areas
 
 
 def test_membership_of_an_alliance_serving_the_own_grid_is_not_cross_grid(
