@@ -30,7 +30,9 @@ from stores.props import (
     to_date,
 )
 
-CYPHER: LiteralString = """
+# The origin, its ancestry and the policy that applies there on $on: the nearest region's,
+# the latest in force. Shared with `route_conditions`, which must choose the same policy.
+APPLYING_POLICY: LiteralString = """
 MATCH (o:Institution {id: $origin})
 OPTIONAL MATCH (o)-[:LOCATED_IN]->(home:Division)
 CALL (home) {
@@ -48,7 +50,11 @@ CALL (ancestry) {
   LIMIT 1
   RETURN pol, reg
 }
-CALL (pol) {
+"""
+
+CYPHER: LiteralString = (
+    APPLYING_POLICY
+    + """CALL (pol) {
   OPTIONAL MATCH (pol)-[:HAS_RULE]->(r:Rule)
   OPTIONAL MATCH (r)-[:DESIGNATES]->(t:Institution)
   WITH r, collect(t) AS targets
@@ -132,6 +138,7 @@ OPTIONAL MATCH (ra:Institution {id: $readmission_of})
 OPTIONAL MATCH (dest:Institution {id: $destination})
 RETURN o, ancestry, pol, rules, up_pairs, channels, down_pairs, pool, lower, alliances, ra, dest
 """
+)
 
 
 def _policy_from(pol: dict[str, Any] | None, rules: list[dict[str, Any]]) -> Policy | None:

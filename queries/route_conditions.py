@@ -18,7 +18,7 @@ from graphmodel.policy import ConditionCategory
 from graphmodel.routing import STANDARD_CONDITIONS
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
-from queries.referral_route import _ancestry, _policy
+from queries.referral_route import APPLYING_POLICY, _ancestry, _policy
 from stores.memory import MemoryGraph
 
 
@@ -31,26 +31,13 @@ class RouteConditions:
     conditions: tuple[ConditionCategory, ...]
 
 
-CYPHER: LiteralString = """
-MATCH (o:Institution {id: $origin})
-OPTIONAL MATCH (o)-[:LOCATED_IN]->(home:Division)
-CALL (home) {
-  OPTIONAL MATCH p = (home)-[:PART_OF]->{0,6}(anc:Division)
-  WITH anc, length(p) AS depth ORDER BY depth
-  RETURN collect(anc.id) AS ancestry
-}
-CALL (ancestry) {
-  OPTIONAL MATCH (pol:Policy)-[:APPLIES_TO]->(reg:Division)
-  WHERE reg.id IN ancestry AND coalesce(pol.valid_from, date('0001-01-01')) <= $on
-    AND coalesce(pol.valid_to, date('9999-12-31')) >= $on
-  WITH pol, [k IN range(0, size(ancestry) - 1) WHERE ancestry[k] = reg.id][0] AS closeness
-  ORDER BY closeness, pol.valid_from DESC, pol.id
-  LIMIT 1
-  RETURN pol
-}
+CYPHER: LiteralString = (
+    APPLYING_POLICY
+    + """
 RETURN o.id AS origin, pol.id AS policy, pol.conditions AS ids,
        pol.condition_names AS names, pol.condition_names_en AS names_en
 """
+)
 
 STANDARD = tuple(ConditionCategory(id=c, name="") for c in STANDARD_CONDITIONS)
 
