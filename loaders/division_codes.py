@@ -48,6 +48,13 @@ _SAME_RANK = (
 MAX_CANDIDATES = 8
 
 
+def _unknown_code(raw: str) -> str:
+    """What a code in no table of the list is told, in `divisions.csv` or in a reference."""
+    return (
+        f"unknown division code {raw}: not in {LIST_NAME}, nor among the codes retired since 1980"
+    )
+
+
 def list_id(code: str) -> str:
     return f"cn-{code}"
 
@@ -129,8 +136,7 @@ class _Resolver:
                 row.file,
                 row.line,
                 column,
-                f"unknown division code {raw}: not in {LIST_NAME}, nor among the codes "
-                "retired since 1980",
+                _unknown_code(raw),
             )
             return
         if v.get("code") and v.get("gb_code") and v["gb_code"] != code[:6]:
@@ -248,8 +254,7 @@ class _Resolver:
                 row.file,
                 row.line,
                 column,
-                f"unknown division code {raw}: not in {LIST_NAME}, nor among the codes "
-                "retired since 1980",
+                _unknown_code(raw),
             )
             return None
         return self._ensure(listed)
