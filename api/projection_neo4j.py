@@ -417,10 +417,10 @@ def row_field(type_name: str, py: str, key: str) -> Callable[[dict[str, Any]], A
     """How `builder` would fill the Python field `py` (asked as response key `key`) of a
     `type_name` from its projected map, as a function of the map; None for a type whose
     maps `builder` does not build (`RoleGrant`, connections): those stay objects."""
+    column = row_column(type_name, py, key)
+    if column is not None:
+        return lambda row: row[column]
     if type_name == "Counterpart":
-        if py in {"institution", "alliance"}:
-            column = f"__{py}"
-            return lambda row: row[column]
 
         def counterpart(row: dict[str, Any]) -> Any:
             d: dict[str, Any] = {}
@@ -430,15 +430,23 @@ def row_field(type_name: str, py: str, key: str) -> Callable[[dict[str, Any]], A
         return counterpart
     if type_name not in TYPES:
         return None
-    link = LINKS.get((type_name, py))
-    if link is not None:
-        # A link's result is under its response key, a plain attribute's under its name.
-        column = f"__{py}" if link.attribute else f"__{key}"
-        return lambda row: row[column]
     prop, conv = PLAIN[type_name][py]
     if conv is _same:
         return lambda row: row.get(prop)
     return lambda row: conv(row.get(prop))
+
+
+def row_column(type_name: str, py: str, key: str) -> str | None:
+    """The column of a projected map that holds the link `py` (asked as response key
+    `key`) of a `type_name` as it is, for `row_field` and `api.direct` to read; None for a
+    field that is not such a link."""
+    if type_name == "Counterpart":
+        return f"__{py}" if py in {"institution", "alliance"} else None
+    link = LINKS.get((type_name, py)) if type_name in TYPES else None
+    if link is None:
+        return None
+    # A link's result is under its response key, a plain attribute's under its name.
+    return f"__{py}" if link.attribute else f"__{key}"
 
 
 def day_param(on: date | None) -> date:
