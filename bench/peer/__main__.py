@@ -273,16 +273,50 @@ def check(reads: tuple[Read, ...], ids: dict[str, list[str]], ours_port: int, pe
     return out
 
 
-def hammer(port: int, bodies: list[str], connections: int, seconds: float) -> dict[str, Any]:
-    """One run of load.mjs against one server; the load average around it."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time so far of these processes (Linux /proc; gone ones count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def group(pgid: int) -> list[int]:
+    """The processes of a process group: a server and its children (our heavy worker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def hammer(port: int, bodies: list[str], connections: int, seconds: float,
+           server: int | None = None, neo4j: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """One run of load.mjs against one server; the load average around it and, given the
+    server's process group and Neo4j's pid, the CPU time each spent per request: unlike
+    req/s on a shared machine, that does not move with what the neighbours do."""
     spec = {"url": f"http://127.0.0.1:{port}/graphql", "bodies": bodies,
             "connections": connections, "duration": seconds}  # fmt: skip
+    procs = {"server": group(server) if server else [], "neo4j": [neo4j] if neo4j else []}
     load_before = os.getloadavg()[0]
+    cpu_before = {k: cpu_seconds(v) for k, v in procs.items()}
     done = subprocess.run(["node", str(HERE / "load.mjs")], input=json.dumps(spec).encode(),
                           capture_output=True, check=True, timeout=seconds + 120)  # fmt: skip
+    cpu_after = {k: cpu_seconds(v) for k, v in procs.items()}
     result: dict[str, Any] = json.loads(done.stdout)
     result["load_before"] = load_before
     result["load_after"] = os.getloadavg()[0]
+    for k, pids in procs.items():
+        if pids and result["requests"]:
+            result[f"{k}_cpu_ms"] = 1000 * (cpu_after[k] - cpu_before[k]) / result["requests"]
     bad = result["non2xx"] + result["socket_errors"] + result["timeouts"] + result["graphql_errors"]
     if bad:
         raise RuntimeError(f"port {port}: {bad} failed requests: {json.dumps(result)[:1200]}")
@@ -290,13 +324,22 @@ def hammer(port: int, bodies: list[str], connections: int, seconds: float) -> di
 
 
 def summary(runs: list[dict[str, Any]]) -> dict[str, float]:
-    return {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50_ms", "p99_ms")}
+    keys = ("rps", "p50_ms", "p99_ms", "server_cpu_ms", "neo4j_cpu_ms")
+    return {k: statistics.median(r[k] for r in runs) for k in keys if all(k in r for r in runs)}
+
+
+def cpu(s: dict[str, float]) -> str:
+    """A table cell: the server's and Neo4j's CPU milliseconds per request."""
+    if "server_cpu_ms" not in s or "neo4j_cpu_ms" not in s:
+        return "—"
+    return f"{s['server_cpu_ms']:.2f} + {s['neo4j_cpu_ms']:.2f}"
 
 
 def table(results: dict[str, Any]) -> str:
     lines = [
-        "| read | server | req/s | p50 ms | p99 ms | ours/peer req/s | p50 peer/ours |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| read | server | req/s | p50 ms | p99 ms | CPU ms/req: server + Neo4j "
+        "| ours/peer req/s | p50 peer/ours |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for read in READS:
         if read.key not in results["reads"]:
@@ -306,15 +349,17 @@ def table(results: dict[str, Any]) -> str:
         if r.get("peer"):
             peer = summary(r["peer"])
             lines.append(f"| {read.label} | Neo4j GraphQL Library | {peer['rps']:,.1f} | "
-                         f"{peer['p50_ms']:.1f} | {peer['p99_ms']:.1f} | | |")  # fmt: skip
+                         f"{peer['p50_ms']:.1f} | {peer['p99_ms']:.1f} | {cpu(peer)} "
+                         "| | |")  # fmt: skip
             lines.append(f"| | alliancegraph | {ours['rps']:,.1f} | {ours['p50_ms']:.1f} | "
-                         f"{ours['p99_ms']:.1f} | **{ours['rps'] / peer['rps']:.2f}** | "
+                         f"{ours['p99_ms']:.1f} | {cpu(ours)} | "
+                         f"**{ours['rps'] / peer['rps']:.2f}** | "
                          f"{peer['p50_ms'] / ours['p50_ms']:.2f} |")  # fmt: skip
         else:
-            lines.append(f"| {read.label} | Neo4j GraphQL Library | — | — | — | "
+            lines.append(f"| {read.label} | Neo4j GraphQL Library | — | — | — | — | "
                          f"cannot express it | |")  # fmt: skip
             lines.append(f"| | alliancegraph | {ours['rps']:,.1f} | {ours['p50_ms']:.1f} | "
-                         f"{ours['p99_ms']:.1f} | alone | |")  # fmt: skip
+                         f"{ours['p99_ms']:.1f} | {cpu(ours)} | alone | |")  # fmt: skip
     runs = [run for r in results["reads"].values() for side in r.values() for run in side]
     loads = [x for run in runs for x in (run["load_before"], run["load_after"])]
     lines.append("")
@@ -424,9 +469,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     "ALLIANCEGRAPH_REQUEST_TIMEOUT": str(args.request_timeout)}  # fmt: skip
         peer_env = {**base, **db, "PEER_PORT": str(peer_port), "NODE_ENV": "production"}
         with (
-            server("alliancegraph", ours_cmd, ours_env, ours_port, "/readyz", logs),
+            server("alliancegraph", ours_cmd, ours_env, ours_port, "/readyz", logs) as ours_proc,
             server("peer", peer_cmd, peer_env, peer_port, "/graphql?query=%7B__typename%7D",
-                   logs),
+                   logs) as peer_proc,
             exclusive(None if args.check_only else args.lock),
         ):  # fmt: skip
             results["load_at_timing"] = os.getloadavg()
@@ -441,6 +486,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 if doc
             }
             ports = {"ours": ours_port, "peer": peer_port}
+            groups = {"ours": ours_proc.pid, "peer": peer_proc.pid}  # each its own group
             sides = ("peer", "ours")  # interleaved: peer, ours, peer, ours, ...
             plan = [(r.key, side) for r in reads for side in sides if (r.key, side) in bodies]
             for key, side in plan:
@@ -449,11 +495,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             results["reads"] = {r.key: {side: [] for k, side in plan if k == r.key} for r in reads}
             for n in range(1, args.rounds + 1):
                 for key, side in plan:
-                    run = hammer(ports[side], bodies[key, side], args.connections, args.seconds)
+                    run = hammer(ports[side], bodies[key, side], args.connections, args.seconds,
+                                 groups[side], int(neo["pid"]))  # fmt: skip
                     results["reads"][key][side].append(run)
                     log(f"round {n} {key:12} {side:4}: {run['rps']:7.1f} req/s  "
                         f"p50 {run['p50_ms']:6.1f} ms  p99 {run['p99_ms']:7.1f} ms  "
-                        f"load {run['load_after']:.1f}")  # fmt: skip
+                        f"CPU/req {cpu(run)} ms  load {run['load_after']:.1f}")  # fmt: skip
     shutil.rmtree(logs, ignore_errors=True)
     results["load_end"] = os.getloadavg()
     results["finished"] = datetime.now().isoformat(timespec="seconds")
