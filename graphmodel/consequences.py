@@ -20,12 +20,10 @@ if TYPE_CHECKING:
 
 
 def consequences_of(ctx: RouteContext, req: RouteRequest, route: Route) -> tuple[Consequence, ...]:
-    from graphmodel.routing import Consequence, matching
+    from graphmodel.routing import Consequence, matching_in
 
-    if ctx.policy is None:
-        return ()
     out = []
-    for rule in matching(ctx.policy.rules, RuleKind.CONSEQUENCE, req):
+    for rule in matching_in(ctx, RuleKind.CONSEQUENCE, req):
         p = rule.params
         if not route.allowed and p.get("applies") != "off_route":
             continue  # a refused route has no on-route consequence, only what leaving costs

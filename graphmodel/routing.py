@@ -217,7 +217,10 @@ class Route:
 
 @dataclass
 class _Draft:
-    """What one applicable rule sends the patient to: its first choices and what else it admits."""
+    """What one applicable rule sends the patient to: its first choices and what else it admits.
+
+    Never changed once made: a draft may be kept on the pool and shared by many routes.
+    """
 
     via: str
     rule: RuleRef
@@ -286,11 +289,49 @@ def decide(ctx: RouteContext, req: RouteRequest) -> Route:
         if d.binding:
             break
     route = _finish(ctx, req, drafts)
-    return replace(route, consequences=consequences_of(ctx, req, route))
+    consequences = consequences_of(ctx, req, route)
+    return replace(route, consequences=consequences) if consequences else route
 
 
-def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> list[Destination]:
-    """Every destination the drafts admit, preferred (the recommended rule's own) first."""
+def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:
+    """Every destination the drafts admit, preferred first, with the words for the others.
+
+    What the drafts name decides the answer (an id names one institution in one graph), so
+    it is kept on the pool per the drafts' shape: every origin of a region whose rules
+    name the same destinations shares it. The origin is left out of every answer; it is
+    part of the key only when the pool holds it.
+    """
+    origin = ctx.origin.id
+    held = origin if origin in _pool_ids(ctx) else None
+    shape = (held, *(_shape(d) for d in drafts))
+    return kept(ctx.pool, ("admissible", shape), lambda: _merge(ctx, drafts))
+
+
+@dataclass(frozen=True)
+class _Merged:
+    """The admissible destinations, preferred first, and the sentence naming the others."""
+
+    destinations: tuple[Destination, ...]
+    also_zh: str = ""
+    also_en: str = ""
+
+
+def _shape(d: _Draft) -> tuple[Any, ...]:
+    """What `_merge` reads of a draft, by id: its key on the pool."""
+    return (
+        d.rule,
+        tuple(t.id for t in d.targets),
+        tuple(x.upper for x in d.chain),
+        tuple((t.id, r) for t, r in d.also),
+        (d.pooled[0], d.pooled[2]) if d.pooled is not None else None,
+    )
+
+
+def _pool_ids(ctx: RouteContext) -> frozenset[str]:
+    return kept(ctx.pool, ("ids",), lambda: frozenset(c.institution.id for c in ctx.pool))
+
+
+def _merge(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:
     out: dict[str, Destination] = {}
     origin = ctx.origin.id
 
@@ -312,7 +353,15 @@ def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> list[Destination]:
             for ident, dest in _pooled_destinations(ctx, *d.pooled):
                 if ident != origin and ident not in out:
                     out[ident] = dest
-    return list(out.values())
+    admissible = tuple(out.values())
+    also = [d for d in admissible if not d.preferred]
+    if not also:
+        return _Merged(admissible)
+    return _Merged(
+        admissible,
+        f" 此外也可转往：{_names(also)}（{_sources(also, zh=True)}）。",
+        f" Also admissible: {len(also)} more ({_sources(also)}).",
+    )
 
 
 def _pooled_destinations(
@@ -332,7 +381,8 @@ def _pooled_destinations(
 def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route:
     o = InstitutionRef.of(ctx.origin)
     policy_id = ctx.policy.id if ctx.policy else None
-    admissible = _admissible(ctx, drafts)
+    merged = _admissible(ctx, drafts)
+    admissible = merged.destinations
     if not drafts or not admissible:
         rule = drafts[0].rule if drafts else RuleRef("none", "none", "")
         zh = (drafts[0].zh + " " if drafts else "") + "数据中没有符合条件的接收机构，无法转诊。"
@@ -344,15 +394,11 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route
         why = f"no admissible destination (per {rule.id}{cite})"
         return Route(REFUSED, o, (), (), zh, en, policy_id, reason=why)
     main = drafts[0]
-    also = [d for d in admissible if not d.preferred]
-    zh, en = main.zh, main.en
-    if also:
-        zh += f" 此外也可转往：{_names(also)}（{_sources(also, zh=True)}）。"
-        en += f" Also admissible: {len(also)} more ({_sources(also)})."
+    zh, en = main.zh + merged.also_zh, main.en + merged.also_en
     if req.destination is None:
         verdict = PREFERRED if any(d.preferred for d in admissible) else ADMISSIBLE
         hops = _hops(ctx, main, o, _unique(main.targets) or [ctx.institutions[admissible[0].id]])
-        return Route(verdict, o, hops, tuple(admissible), zh, en, policy_id)
+        return Route(verdict, o, hops, admissible, zh, en, policy_id)
     dest = ctx.institutions.get(req.destination)
     name = dest.name if dest else req.destination
     chosen = next((d for d in admissible if d.id == req.destination), None)
@@ -362,8 +408,8 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route
         why_en = f"{name} is not among the admissible receiving institutions (per {main.rule.id}"
         why_en += f", {main.rule.source})." if main.rule.source else ")."
         return Route(
-            REFUSED, o, hops, tuple(admissible), f"{zh} {why_zh}", f"{en} {why_en}", policy_id,
-            reason=why_en, alternatives=tuple(admissible),
+            REFUSED, o, hops, admissible, f"{zh} {why_zh}", f"{en} {why_en}", policy_id,
+            reason=why_en, alternatives=admissible,
         )  # fmt: skip
     chain = [link for d in drafts for link in d.chain]
     path = _path_to(chain, ctx.origin.id, dest.id)
@@ -498,10 +544,26 @@ def matching(rules: Iterable[Rule], kind: RuleKind, req: RouteRequest) -> list[R
     return out
 
 
+def matching_in(ctx: RouteContext, kind: RuleKind, req: RouteRequest) -> tuple[Rule, ...]:
+    """`matching` over the context's policy, kept on the pool per policy and what it reads."""
+    if ctx.policy is None:
+        return ()
+    rules = ctx.policy.rules
+    key = ("matching", kind, *_request_shape(ctx, req))
+    return kept(ctx.pool, key, lambda: tuple(matching(rules, kind, req)))
+
+
+def _request_shape(ctx: RouteContext, req: RouteRequest) -> tuple[Any, ...]:
+    """The policy and what `matching` and `_accepts` read of a request: a key of what
+    is kept per region (the flags are read by the exemptions, never kept)."""
+    policy = ctx.policy.id if ctx.policy else None
+    return (policy, req.severity, req.direction, req.out_of_region, req.phase, *_patient(req))
+
+
 def _exemption(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
     if not req.flags:
         return None
-    for rule in matching(rules, RuleKind.EXEMPTION, req):
+    for rule in matching_in(ctx, RuleKind.EXEMPTION, req):
         if not rule.match.flags_hold(req.flags):
             continue
         hit = sorted(set(rule.match.flags + rule.match.all_flags) & req.flags)
@@ -528,7 +590,7 @@ def _readmission(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) 
     if req.readmission_of is None:
         return None
     target = ctx.institutions.get(req.readmission_of)
-    for rule in matching(rules, RuleKind.READMISSION, req):
+    for rule in matching_in(ctx, RuleKind.READMISSION, req):
         if target is None:
             raise InvalidInputError.one(f"no institution {req.readmission_of!r} to return to")
         return _Draft(
@@ -592,7 +654,7 @@ def _down(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Dra
     counterpart_ref = _counterpart_rule(ctx, req, rules)
     policy_rules = [r for r in rules if r.kind is RuleKind.DOWN_REFERRAL]
     matched = [
-        r for r in matching(rules, RuleKind.DOWN_REFERRAL, req)
+        r for r in matching_in(ctx, RuleKind.DOWN_REFERRAL, req)
         if not r.params.get("from_levels") or ctx.origin.level.value in r.params["from_levels"]
     ]  # fmt: skip
     phase_zh = PHASE_ZH.get(req.phase or "", "")
@@ -678,7 +740,7 @@ def _counterpart_rule(
     """A rule that prefers the alliance counterpart (000 §二(四)3), when the origin has one."""
     if not ctx.down_links and req.direction is Direction.DOWN:
         return None
-    for r in matching(rules, RuleKind.CHANNEL, req):
+    for r in matching_in(ctx, RuleKind.CHANNEL, req):
         if r.params.get("target") == "alliance_counterpart":
             return RuleRef.of(r)
     return None
@@ -687,7 +749,7 @@ def _counterpart_rule(
 def _gateway(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
     if not req.out_of_region:
         return None
-    gateways = matching(rules, RuleKind.GATEWAY, req)
+    gateways = matching_in(ctx, RuleKind.GATEWAY, req)
     required = [r for r in gateways if r.params.get("default")]
     named = [r for r in gateways if not r.params.get("default")]
     rule = required[0] if required else named[0] if named else None
@@ -716,7 +778,7 @@ def _gateway(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _
 def _designation(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
     if req.direction is not Direction.UP:
         return None
-    matched = [r for r in matching(rules, RuleKind.DESIGNATION, req) if r.match.conditions]
+    matched = [r for r in matching_in(ctx, RuleKind.DESIGNATION, req) if r.match.conditions]
     if not matched:
         return None
     rule = matched[0]
@@ -741,8 +803,8 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
     first = [ctx.institutions[x.upper] for x in ctx.up_links if x.lower == ctx.origin.id]
     if not first:
         return None
-    pref = matching(rules, RuleKind.ALLIANCE_PREFERENCE, req)
-    channel = matching(rules, RuleKind.CHANNEL, req)
+    pref = matching_in(ctx, RuleKind.ALLIANCE_PREFERENCE, req)
+    channel = matching_in(ctx, RuleKind.CHANNEL, req)
     exempt = pref and req.condition in pref[0].params.get("exempt_conditions", ())
     names = "、".join(i.name for i in _unique(first))
     zh_name, en_name = condition_names(ctx, req.condition)
@@ -785,13 +847,30 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
 def _level(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
     if req.direction is not Direction.UP:
         return None
-    choices = matching(rules, RuleKind.LEVEL_CHOICE, req)
+    choices = matching_in(ctx, RuleKind.LEVEL_CHOICE, req)
     levels: tuple[str, ...] = ()
     for r in choices:
         levels = tuple(r.params.get("levels", ())) or levels
     # A first-contact institution refers to the levels the clause names (003 §三(二)2(1):
     # 二级或三级), whatever its own level; anyone else refers above its own level.
     literal = bool(levels) and acts_as_first_contact(ctx, req)
+    # The draft reads the request through its rules and the patient, the origin through
+    # its level (and its own id or divisions only when the pool holds it or a rule names
+    # the nearest): every such origin of the region shares one draft.
+    origin = ctx.origin.id
+    held = origin if origin in _pool_ids(ctx) else None
+    near = ctx.ancestry if any(r.params.get("nearest") for r in choices) else None
+    key = ("level-draft", *_request_shape(ctx, req), literal, ctx.origin.level.rank, held, near)
+    return kept(ctx.pool, key, lambda: _level_draft(ctx, req, choices, levels, literal))
+
+
+def _level_draft(
+    ctx: RouteContext,
+    req: RouteRequest,
+    choices: tuple[Rule, ...],
+    levels: tuple[str, ...],
+    literal: bool,
+) -> _Draft:
     rank = ctx.origin.level.rank
     key = ("level", rank, literal, levels, *_patient(req))
     picked: tuple[Institution, ...] = kept(ctx.pool, key, lambda: tuple(
