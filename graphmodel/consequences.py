@@ -20,10 +20,13 @@ if TYPE_CHECKING:
 
 
 def consequences_of(ctx: RouteContext, req: RouteRequest, route: Route) -> tuple[Consequence, ...]:
-    from graphmodel.routing import Consequence, matching_in
+    from graphmodel.routing import Consequence, matched_rules
 
+    rules = matched_rules(ctx, req)[RuleKind.CONSEQUENCE]
+    if not rules:
+        return ()
     out = []
-    for rule in matching_in(ctx, RuleKind.CONSEQUENCE, req):
+    for rule in rules:
         p = rule.params
         if not route.allowed and p.get("applies") != "off_route":
             continue  # a refused route has no on-route consequence, only what leaving costs

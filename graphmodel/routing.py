@@ -253,15 +253,17 @@ def condition_names(ctx: RouteContext, condition: str) -> tuple[str, str]:
 
 
 def check_request(ctx: RouteContext, req: RouteRequest) -> None:
-    allowed = conditions_of(ctx.policy)
-    if req.condition not in allowed:
+    policy = ctx.policy.id if ctx.policy else None
+    known = kept(ctx.pool, ("conditions", policy), lambda: frozenset(conditions_of(ctx.policy)))
+    if req.condition not in known:
+        allowed = conditions_of(ctx.policy)
         region = f"policy {ctx.policy.id}" if ctx.policy else "the standard list"
         raise InvalidInputError.one(
             f"unknown condition {req.condition!r}; the categories of {region} are: "
             + ", ".join(allowed),
             column="condition",
         )
-    unknown = sorted(set(req.flags) - set(FLAGS))
+    unknown = sorted(set(req.flags) - set(FLAGS)) if req.flags else ()
     if unknown:
         raise InvalidInputError.one(f"unknown flag(s) {unknown}; expected some of {FLAGS}")
     if req.phase is not None and req.phase not in PHASES:
@@ -273,16 +275,13 @@ def check_request(ctx: RouteContext, req: RouteRequest) -> None:
 def decide(ctx: RouteContext, req: RouteRequest) -> Route:
     """Decide the route; see the module docstring for the order and strength of the rules."""
     check_request(ctx, req)
-    rules = ctx.policy.rules if ctx.policy else ()
     refusal = _first_contact_refusal(ctx, req)
     if refusal is not None:
         return refusal
-    steps: tuple[Callable[[RouteContext, RouteRequest, tuple[Rule, ...]], _Draft | None], ...] = (
-        _exemption, _readmission, _down, _gateway, _designation, _alliance, _level,
-    )  # fmt: skip
+    by_kind = matched_rules(ctx, req)
     drafts: list[_Draft] = []
-    for step in steps:
-        d = step(ctx, req, rules)
+    for step in _STEPS:
+        d = step(ctx, req, by_kind)
         if d is None:
             continue
         drafts.append(d)
@@ -397,13 +396,13 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route
     zh, en = main.zh + merged.also_zh, main.en + merged.also_en
     if req.destination is None:
         verdict = PREFERRED if any(d.preferred for d in admissible) else ADMISSIBLE
-        hops = _hops(ctx, main, o, _unique(main.targets) or [ctx.institutions[admissible[0].id]])
+        hops = _hops(ctx, main, o, admissible)
         return Route(verdict, o, hops, admissible, zh, en, policy_id)
     dest = ctx.institutions.get(req.destination)
     name = dest.name if dest else req.destination
     chosen = next((d for d in admissible if d.id == req.destination), None)
     if dest is None or chosen is None:
-        hops = _hops(ctx, main, o, _unique(main.targets) or [ctx.institutions[admissible[0].id]])
+        hops = _hops(ctx, main, o, admissible)
         why_zh = f"{name}不在允许的接收机构之列（依据 {main.rule.source or main.rule.id}）。"
         why_en = f"{name} is not among the admissible receiving institutions (per {main.rule.id}"
         why_en += f", {main.rule.source})." if main.rule.source else ")."
@@ -418,7 +417,7 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route
     if not chosen.preferred and via == "alliance":
         via = "level"  # off the agreed chain: the patient's own choice of a higher institution
     if path:
-        hops = tuple(_link_hop(ctx, link, rule) for link in path)
+        hops = tuple(_link_hop(ctx, link, rule, o) for link in path)
     else:
         hops = (Hop(o, InstitutionRef.of(dest), via, rule),)
     if chosen.preferred:
@@ -447,12 +446,15 @@ def _sources(items: Iterable[Destination], zh: bool = False) -> str:
 
 
 def _hops(
-    ctx: RouteContext, d: _Draft, o: InstitutionRef, targets: list[Institution]
+    ctx: RouteContext, d: _Draft, o: InstitutionRef, admissible: tuple[Destination, ...]
 ) -> tuple[Hop, ...]:
+    """The recommended hops: along the agreed chain, else to the draft's own targets (or the
+    first admissible destination), named by level when there are several."""
     if d.chain:
         return tuple(
-            _link_hop(ctx, link, d.rule) for link in _ordered_chain(d.chain, ctx.origin.id)
+            _link_hop(ctx, link, d.rule, o) for link in _ordered_chain(d.chain, ctx.origin.id)
         )
+    targets = _unique(d.targets) or [ctx.institutions[admissible[0].id]]
     if len(targets) == 1 and not d.levels:
         return (Hop(o, InstitutionRef.of(targets[0]), d.via, d.rule),)
     levels = d.levels or tuple(sorted({t.level.value for t in targets}, key=_level_rank))
@@ -461,9 +463,10 @@ def _hops(
     return (Hop(o, InstitutionRef(None, name, lowest), d.via, d.rule),)
 
 
-def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef) -> Hop:
-    lower = ctx.institutions[link.lower]
-    upper = ctx.institutions[link.upper]
+def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef, o: InstitutionRef) -> Hop:
+    """The hop of an agreed link; `o` is the origin's reference, the lower end of its own
+    links."""
+    lower = o if link.lower == o.id else _ref(ctx, link.lower)
     a = link.alliance
     # Agreed channels are facts of their own: the hop cites the pairing or channel's clause.
     rule = fallback
@@ -475,16 +478,25 @@ def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef) -> Hop:
         kind = "pairing" if link.pairing else "channel"
         rule = RuleRef(f"{kind}:{link.alliance.id if link.alliance else ''}", kind, link.source)
     return Hop(
-        InstitutionRef.of(lower),
-        InstitutionRef.of(upper),
+        lower,
+        _ref(ctx, link.upper),
         "alliance" if link.pairing else "channel",
         rule,
-        AllianceRef(a.id, a.name, a.kind.value) if a else None,
-    )
+        kept(ctx.pool, ("alliance-ref", a.id), lambda: AllianceRef(a.id, a.name, a.kind.value))
+        if a else None,
+    )  # fmt: skip
+
+
+def _ref(ctx: RouteContext, ident: str) -> InstitutionRef:
+    """The reference to an institution a link names: kept on the pool per id (the uppers of
+    a region's chains are few and shared by all its origins)."""
+    return kept(ctx.pool, ("ref", ident), lambda: InstitutionRef.of(ctx.institutions[ident]))
 
 
 def _ordered_chain(chain: list[Link], origin: str) -> list[Link]:
     """Breadth-first from the origin, so hops read one level up at a time."""
+    if len(chain) == 1:
+        return [chain[0]] if chain[0].lower == origin else []
     out, seen, queue = [], set(), deque([origin])
     while queue:
         node = queue.popleft()
@@ -544,13 +556,25 @@ def matching(rules: Iterable[Rule], kind: RuleKind, req: RouteRequest) -> list[R
     return out
 
 
-def matching_in(ctx: RouteContext, kind: RuleKind, req: RouteRequest) -> tuple[Rule, ...]:
-    """`matching` over the context's policy, kept on the pool per policy and what it reads."""
-    if ctx.policy is None:
+class ByKind(dict[RuleKind, tuple[Rule, ...]]):
+    """The rules a request meets, by kind; a kind none of them has gives ()."""
+
+    def __missing__(self, kind: RuleKind) -> tuple[Rule, ...]:
         return ()
+
+
+def matched_rules(ctx: RouteContext, req: RouteRequest) -> ByKind:
+    """`matching` over the context's policy for every kind at once, kept on the pool per
+    policy and what `matching` reads of the request."""
+    if ctx.policy is None:
+        return ByKind()
     rules = ctx.policy.rules
-    key = ("matching", kind, *_request_shape(ctx, req))
-    return kept(ctx.pool, key, lambda: tuple(matching(rules, kind, req)))
+
+    def make() -> ByKind:
+        kinds = dict.fromkeys(r.kind for r in rules)
+        return ByKind({k: tuple(matching(rules, k, req)) for k in kinds})
+
+    return kept(ctx.pool, ("matching", *_request_shape(ctx, req)), make)
 
 
 def _request_shape(ctx: RouteContext, req: RouteRequest) -> tuple[Any, ...]:
@@ -560,10 +584,10 @@ def _request_shape(ctx: RouteContext, req: RouteRequest) -> tuple[Any, ...]:
     return (policy, req.severity, req.direction, req.out_of_region, req.phase, *_patient(req))
 
 
-def _exemption(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _exemption(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if not req.flags:
         return None
-    for rule in matching_in(ctx, RuleKind.EXEMPTION, req):
+    for rule in by_kind[RuleKind.EXEMPTION]:
         if not rule.match.flags_hold(req.flags):
             continue
         hit = sorted(set(rule.match.flags + rule.match.all_flags) & req.flags)
@@ -586,11 +610,11 @@ def _exemption(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) ->
     return None
 
 
-def _readmission(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _readmission(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if req.readmission_of is None:
         return None
     target = ctx.institutions.get(req.readmission_of)
-    for rule in matching_in(ctx, RuleKind.READMISSION, req):
+    for rule in by_kind[RuleKind.READMISSION]:
         if target is None:
             raise InvalidInputError.one(f"no institution {req.readmission_of!r} to return to")
         return _Draft(
@@ -611,13 +635,22 @@ def acts_as_first_contact(ctx: RouteContext, req: RouteRequest) -> bool:
             condition_id=req.condition,
         ):  # fmt: skip
             return True
-    for r in ctx.policy.rules if ctx.policy else ():
-        if r.kind is RuleKind.FIRST_CONTACT and (
-            origin.type.value in r.params.get("first_contact_types", ())
-            or origin.level.value in r.params.get("first_contact_levels", ())
-        ):
-            return True
-    return False
+    types, levels = _first_contact_kinds(ctx)
+    return origin.type.value in types or origin.level.value in levels
+
+
+def _first_contact_kinds(ctx: RouteContext) -> tuple[frozenset[str], frozenset[str]]:
+    """The institution types and levels the policy makes first-contact: kept per policy."""
+    policy = ctx.policy
+
+    def make() -> tuple[frozenset[str], frozenset[str]]:
+        rules = [r for r in policy.rules if r.kind is RuleKind.FIRST_CONTACT] if policy else []
+        return (
+            frozenset(t for r in rules for t in r.params.get("first_contact_types", ())),
+            frozenset(v for r in rules for v in r.params.get("first_contact_levels", ())),
+        )
+
+    return kept(ctx.pool, ("first-contact", policy.id if policy else None), make)
 
 
 def _first_contact_refusal(ctx: RouteContext, req: RouteRequest) -> Route | None:
@@ -646,15 +679,16 @@ def _first_contact_refusal(ctx: RouteContext, req: RouteRequest) -> Route | None
     return Route(REFUSED, o, (), (), zh, en, ctx.policy.id if ctx.policy else None, reason=en)
 
 
-def _down(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _down(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     """Down to the lower institutions the policy names, the agreed counterparts first."""
     if req.direction is not Direction.DOWN:
         return None
     counterparts = _unique(ctx.institutions[link.lower] for link in ctx.down_links)
-    counterpart_ref = _counterpart_rule(ctx, req, rules)
-    policy_rules = [r for r in rules if r.kind is RuleKind.DOWN_REFERRAL]
+    counterpart_ref = _counterpart_rule(ctx, req, by_kind)
+    policy_rules = [r for r in ctx.policy.rules if r.kind is RuleKind.DOWN_REFERRAL] if ctx.policy \
+        else []  # fmt: skip
     matched = [
-        r for r in matching_in(ctx, RuleKind.DOWN_REFERRAL, req)
+        r for r in by_kind[RuleKind.DOWN_REFERRAL]
         if not r.params.get("from_levels") or ctx.origin.level.value in r.params["from_levels"]
     ]  # fmt: skip
     phase_zh = PHASE_ZH.get(req.phase or "", "")
@@ -734,22 +768,20 @@ def _down_levels(ctx: RouteContext, rule: Rule) -> tuple[str, ...]:
     return tuple(v.value for v in Level if v.rank == rank)
 
 
-def _counterpart_rule(
-    ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]
-) -> RuleRef | None:
+def _counterpart_rule(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> RuleRef | None:
     """A rule that prefers the alliance counterpart (000 §二(四)3), when the origin has one."""
     if not ctx.down_links and req.direction is Direction.DOWN:
         return None
-    for r in matching_in(ctx, RuleKind.CHANNEL, req):
+    for r in by_kind[RuleKind.CHANNEL]:
         if r.params.get("target") == "alliance_counterpart":
             return RuleRef.of(r)
     return None
 
 
-def _gateway(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _gateway(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if not req.out_of_region:
         return None
-    gateways = matching_in(ctx, RuleKind.GATEWAY, req)
+    gateways = by_kind[RuleKind.GATEWAY]
     required = [r for r in gateways if r.params.get("default")]
     named = [r for r in gateways if not r.params.get("default")]
     rule = required[0] if required else named[0] if named else None
@@ -775,10 +807,10 @@ def _gateway(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _
     return _Draft("gateway", RuleRef.of(rule), targets, zh, en, also=also)
 
 
-def _designation(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _designation(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if req.direction is not Direction.UP:
         return None
-    matched = [r for r in matching_in(ctx, RuleKind.DESIGNATION, req) if r.match.conditions]
+    matched = [r for r in by_kind[RuleKind.DESIGNATION] if r.match.conditions]
     if not matched:
         return None
     rule = matched[0]
@@ -797,14 +829,26 @@ def _designation(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) 
     )  # fmt: skip
 
 
-def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _alliance(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if req.direction is not Direction.UP or not ctx.up_links:
         return None
     first = [ctx.institutions[x.upper] for x in ctx.up_links if x.lower == ctx.origin.id]
     if not first:
         return None
-    pref = matching_in(ctx, RuleKind.ALLIANCE_PREFERENCE, req)
-    channel = matching_in(ctx, RuleKind.CHANNEL, req)
+    # Its words and what it admits beyond the chain read the origin only through its level
+    # and its first counterparts: kept per those; the chain is the origin's own.
+    key = ("alliance-draft", *_request_shape(ctx, req), ctx.origin.level.rank,
+           tuple(i.id for i in first))  # fmt: skip
+    t = kept(ctx.pool, key, lambda: _alliance_draft(ctx, req, by_kind, first))
+    return _Draft(t.via, t.rule, t.targets, t.zh, t.en, chain=list(ctx.up_links), pooled=t.pooled)
+
+
+def _alliance_draft(
+    ctx: RouteContext, req: RouteRequest, by_kind: ByKind, first: list[Institution]
+) -> _Draft:
+    """The alliance draft without its chain."""
+    pref = by_kind[RuleKind.ALLIANCE_PREFERENCE]
+    channel = by_kind[RuleKind.CHANNEL]
     exempt = pref and req.condition in pref[0].params.get("exempt_conditions", ())
     names = "、".join(i.name for i in _unique(first))
     zh_name, en_name = condition_names(ctx, req.condition)
@@ -823,7 +867,7 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
             f"alliance; inside it the upper counterpart is {names}"
             + (f", preferred with the patient's consent ({counterpart.source})." if counterpart
                else "."),
-            chain=list(ctx.up_links), pooled=outside,
+            pooled=outside,
         )  # fmt: skip
     rule_obj = pref[0] if pref else channel[0] if channel else None
     rule = RuleRef.of(rule_obj) if rule_obj else RuleRef("alliance-channel", "channel", "")
@@ -840,14 +884,14 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
         f"{', ' + rule_obj.source if rule_obj else ''}): {names}, one level at a time"
         + ("; with the patient's consent other higher institutions stay admissible." if prefer
            else "."),
-        chain=list(ctx.up_links), pooled=also,
+        pooled=also,
     )  # fmt: skip
 
 
-def _level(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _level(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if req.direction is not Direction.UP:
         return None
-    choices = matching_in(ctx, RuleKind.LEVEL_CHOICE, req)
+    choices = by_kind[RuleKind.LEVEL_CHOICE]
     levels: tuple[str, ...] = ()
     for r in choices:
         levels = tuple(r.params.get("levels", ())) or levels
@@ -916,6 +960,12 @@ def _level_draft(
         f"{len(targets)} admissible institutions ({cites}).",
         levels=levels, pooled=(key, picked, ref),
     )  # fmt: skip
+
+
+# Tried in this order (docs/domain.md §5); a rule that says must ends the list.
+_STEPS: tuple[Callable[[RouteContext, RouteRequest, ByKind], _Draft | None], ...] = (
+    _exemption, _readmission, _down, _gateway, _designation, _alliance, _level,
+)  # fmt: skip
 
 
 # ---- helpers ---------------------------------------------------------------------------------
