@@ -22,11 +22,8 @@ if TYPE_CHECKING:
 def consequences_of(ctx: RouteContext, req: RouteRequest, route: Route) -> tuple[Consequence, ...]:
     from graphmodel.routing import Consequence, matched_rules
 
-    rules = matched_rules(ctx, req)[RuleKind.CONSEQUENCE]
-    if not rules:
-        return ()
     out = []
-    for rule in rules:
+    for rule in matched_rules(ctx, req)[RuleKind.CONSEQUENCE]:
         p = rule.params
         if not route.allowed and p.get("applies") != "off_route":
             continue  # a refused route has no on-route consequence, only what leaving costs

@@ -288,8 +288,9 @@ def decide(ctx: RouteContext, req: RouteRequest) -> Route:
         if d.binding:
             break
     route = _finish(ctx, req, drafts)
-    consequences = consequences_of(ctx, req, route)
-    return replace(route, consequences=consequences) if consequences else route
+    if not by_kind[RuleKind.CONSEQUENCE]:
+        return route
+    return replace(route, consequences=consequences_of(ctx, req, route))
 
 
 def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:

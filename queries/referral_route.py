@@ -30,7 +30,8 @@ from stores.props import (
     to_date,
 )
 
-_INSTITUTION = Label.INSTITUTION.value  # read per node of a walk: not the enum's property each time
+# Read per node of a walk: the plain strings, not the enum's `value` property each time.
+_INSTITUTION, _ALLIANCE = Label.INSTITUTION.value, Label.ALLIANCE.value
 
 # The origin, its ancestry and the policy that applies there on $on: the nearest region's,
 # the latest in force. Shared with `route_conditions`, which must choose the same policy.
@@ -233,9 +234,10 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
     institutions = dict(_known(graph, policy, pool))
     institutions[origin.id] = origin
     up = _up_pairs(graph, origin.id, day)
+    alliances = graph.by_label.get(_ALLIANCE, {})
     node = (_INSTITUTION, origin.id)
     down = [
-        Link(t[1], origin.id, graph.get(Label.ALLIANCE, p.alliance), pairing=p)
+        Link(t[1], origin.id, alliances.get(p.alliance), pairing=p)
         for t, p in graph.out_list(node, Rel.PAIRED_WITH)
         if p.holds_on(day)
     ]
@@ -245,7 +247,7 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
             and (not c.conditions or req.condition in c.conditions)
             and c.holds_on(day)
         ):
-            a = graph.get(Label.ALLIANCE, c.alliance) if c.alliance else None
+            a = alliances.get(c.alliance) if c.alliance else None
             if req.direction is Direction.UP:
                 up.append(Link(origin.id, end[1], a, channel=c))
             else:
@@ -376,14 +378,23 @@ def _find_policy(graph: MemoryGraph, ancestry: tuple[str, ...], day: date) -> Po
                 best = key
     if best is None:
         return None
-    policy = best[3]
-    return Policy(
-        id=policy.id, region=policy.region, document=policy.document, version=policy.version,
-        valid_from=policy.valid_from, valid_to=policy.valid_to, status=policy.status,
-        conditions=policy.conditions,
-        rules=tuple(sorted(policy.rules, key=lambda r: r.id)),
-        source=policy.source, assumption=policy.assumption,
-    )  # fmt: skip
+    return _ordered_policy(graph, best[3])
+
+
+def _ordered_policy(graph: MemoryGraph, policy: Policy) -> Policy:
+    """The policy with its rules in id order (as Neo4j's gathering returns them): made once
+    per policy, however many ancestries it applies to."""
+    key = ("route-ordered-policy", policy.id)
+    if key not in graph.memo:
+        graph.memo[key] = Policy(
+            id=policy.id, region=policy.region, document=policy.document,
+            version=policy.version, valid_from=policy.valid_from, valid_to=policy.valid_to,
+            status=policy.status, conditions=policy.conditions,
+            rules=tuple(sorted(policy.rules, key=lambda r: r.id)),
+            source=policy.source, assumption=policy.assumption,
+        )  # fmt: skip
+    found: Policy = graph.memo[key]
+    return found
 
 
 def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
@@ -392,6 +403,7 @@ def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
     queue = deque([(origin, None, 0)])
     seen: set[tuple[str, str | None]] = set()
     pairings = graph.pred[Rel.PAIRED_WITH]
+    alliances = graph.by_label.get(_ALLIANCE, {})
     while queue:
         node, alliance, depth = queue.popleft()
         if depth == MAX_HOPS:
@@ -400,8 +412,7 @@ def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
             if not p.holds_on(day) or (alliance is not None and p.alliance != alliance):
                 continue
             if (key := p.key) not in found:
-                a = graph.get(Label.ALLIANCE, p.alliance)
-                found[key] = Link(node, upper[1], a, pairing=p)
+                found[key] = Link(node, upper[1], alliances.get(p.alliance), pairing=p)
             state = (upper[1], p.alliance)
             if state not in seen:
                 seen.add(state)
