@@ -315,6 +315,12 @@ class _Merged:
     also_zh: str = ""
     also_en: str = ""
 
+    @property
+    def verdict(self) -> str:
+        """The standing of the recommended route: preferred when a rule puts one first."""
+        first = self.destinations[0] if self.destinations else None
+        return PREFERRED if first is not None and first.preferred else ADMISSIBLE
+
 
 def _shape(d: _Draft) -> tuple[Any, ...]:
     """What `_merge` reads of a draft, by id: its key on the pool."""
@@ -396,7 +402,7 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route
     main = drafts[0]
     zh, en = main.zh + merged.also_zh, main.en + merged.also_en
     if req.destination is None:
-        verdict = PREFERRED if any(d.preferred for d in admissible) else ADMISSIBLE
+        verdict = merged.verdict
         hops = _hops(ctx, main, o, admissible)
         return Route(verdict, o, hops, admissible, zh, en, policy_id)
     dest = ctx.institutions.get(req.destination)
