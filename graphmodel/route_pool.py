@@ -37,8 +37,9 @@ class Pool(tuple[Any, ...]):
         return pool
 
 
-def kept(pool: tuple[Any, ...], key: tuple[Any, ...], make: Callable[[], T]) -> T:
-    """`make()`, computed once per `key` for a `Pool`; afresh for any other tuple."""
+def kept(pool: object, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """`make()`, computed once per `key` for a `Pool` (or anything else with a `memo`
+    dict); afresh for a plain tuple."""
     memo: dict[tuple[Any, ...], Any] | None = getattr(pool, "memo", None)
     if memo is None:
         return make()

@@ -122,7 +122,7 @@ class InstitutionRef:
 
     @classmethod
     def of(cls, i: Institution) -> InstitutionRef:
-        return cls(i.id, i.name, i.level.value)
+        return cls(i.id, i.name, str(i.level))  # the value as a plain str, without `.value`
 
 
 @dataclass(frozen=True)
@@ -470,6 +470,10 @@ def _hops(
     return (Hop(o, InstitutionRef(None, name, lowest), d.via, d.rule),)
 
 
+# The kinds of policy rule a hop along an agreed link cites instead of the link's own clause.
+_LINK_RULE_KINDS = frozenset({RuleKind.ALLIANCE_PREFERENCE.value, RuleKind.CHANNEL.value})
+
+
 def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef, o: InstitutionRef) -> Hop:
     """The hop of an agreed link; `o` is the origin's reference, the lower end of its own
     links."""
@@ -477,10 +481,7 @@ def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef, o: InstitutionRe
     a = link.alliance
     # Agreed channels are facts of their own: the hop cites the pairing or channel's clause.
     rule = fallback
-    policy_rule = fallback.source and fallback.kind in (
-        RuleKind.ALLIANCE_PREFERENCE.value,
-        RuleKind.CHANNEL.value,
-    )
+    policy_rule = fallback.source and fallback.kind in _LINK_RULE_KINDS
     if link.source and not policy_rule:
         kind = "pairing" if link.pairing else "channel"
         rule = RuleRef(f"{kind}:{link.alliance.id if link.alliance else ''}", kind, link.source)
@@ -564,7 +565,13 @@ def matching(rules: Iterable[Rule], kind: RuleKind, req: RouteRequest) -> list[R
 
 
 class ByKind(dict[RuleKind, tuple[Rule, ...]]):
-    """The rules a request meets, by kind; a kind none of them has gives ()."""
+    """The rules a request meets, by kind (a kind none of them has gives ()), with a memo
+    of the drafts made for that request shape: kept with it, so their keys need not
+    repeat the shape."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.memo: dict[tuple[Any, ...], Any] = {}
 
     def __missing__(self, kind: RuleKind) -> tuple[Rule, ...]:
         return ()
@@ -643,7 +650,7 @@ def acts_as_first_contact(ctx: RouteContext, req: RouteRequest) -> bool:
         ):  # fmt: skip
             return True
     types, levels = _first_contact_kinds(ctx)
-    return origin.type.value in types or origin.level.value in levels
+    return origin.type in types or origin.level in levels  # a StrEnum hashes as its value
 
 
 def _first_contact_kinds(ctx: RouteContext) -> tuple[frozenset[str], frozenset[str]]:
@@ -844,9 +851,8 @@ def _alliance(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft |
         return None
     # Its words and what it admits beyond the chain read the origin only through its level
     # and its first counterparts: kept per those; the chain is the origin's own.
-    key = ("alliance-draft", *_request_shape(ctx, req), ctx.origin.level.rank,
-           tuple(i.id for i in first))  # fmt: skip
-    t = kept(ctx.pool, key, lambda: _alliance_draft(ctx, req, by_kind, first))
+    key = ("alliance-draft", ctx.origin.level.rank, tuple(i.id for i in first))
+    t = kept(by_kind, key, lambda: _alliance_draft(ctx, req, by_kind, first))
     return _Draft(t.via, t.rule, t.targets, t.zh, t.en, chain=list(ctx.up_links), pooled=t.pooled)
 
 
@@ -911,8 +917,8 @@ def _level(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | No
     origin = ctx.origin.id
     held = origin if origin in _pool_ids(ctx) else None
     near = ctx.ancestry if any(r.params.get("nearest") for r in choices) else None
-    key = ("level-draft", *_request_shape(ctx, req), literal, ctx.origin.level.rank, held, near)
-    return kept(ctx.pool, key, lambda: _level_draft(ctx, req, choices, levels, literal))
+    key = ("level-draft", literal, ctx.origin.level.rank, held, near)
+    return kept(by_kind, key, lambda: _level_draft(ctx, req, choices, levels, literal))
 
 
 def _level_draft(

@@ -399,7 +399,9 @@ def _ordered_policy(graph: MemoryGraph, policy: Policy) -> Policy:
 
 def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
     """Every pairing on an upward path of at most six hops that stays in one alliance."""
-    found: dict[str, Link] = {}
+    # By the edge object: the graph holds one per pairing key (`add_edges` merges on it),
+    # so its identity is its key's, without formatting the key per visit.
+    found: dict[int, Link] = {}
     queue = deque([(origin, None, 0)])
     seen: set[tuple[str, str | None]] = set()
     pairings = graph.pred[Rel.PAIRED_WITH]
@@ -411,8 +413,8 @@ def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
         for upper, p in pairings.get((_INSTITUTION, node), ()):
             if not p.holds_on(day) or (alliance is not None and p.alliance != alliance):
                 continue
-            if (key := p.key) not in found:
-                found[key] = Link(node, upper[1], alliances.get(p.alliance), pairing=p)
+            if id(p) not in found:
+                found[id(p)] = Link(node, upper[1], alliances.get(p.alliance), pairing=p)
             state = (upper[1], p.alliance)
             if state not in seen:
                 seen.add(state)
