@@ -15,7 +15,9 @@ to depth 6, `PAIRED_WITH` downwards and `CHANNEL` outgoing one hop, the origin's
 `LOCATED_IN` and then `PART_OF` up to six hops, and `APPLIES_TO` into each of those
 divisions: the walk `gather_on_networkx` makes per call. (The region's pool, which a rule
 such as `level_choice` needs, is gathered once per region and day and kept; the first
-call of a region pays it, and is reported apart as "cold".)
+call of a region pays it, and is reported apart as "cold".) Beside the warm median of the
+same origins, "new origin" times the first route of other township centres of the same
+counties (the region warm, the origin never routed), against their own BFS.
 
     .venv/bin/python -m bench.embedded --institutions 1000000 [--folder DIR]
 
@@ -103,20 +105,47 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def county_of(graph: MemoryGraph, centre: str) -> str | None:
+    """The division above a township centre's own: routes from one county share a region."""
+    i = graph.get(Label.INSTITUTION, centre)
+    parents = [p for p, _ in graph.out((Label.DIVISION.value, i.division), Rel.PART_OF)]
+    return parents[0][1] if parents else None
+
+
+def neighbours(graph: MemoryGraph, centres: list[str], origins: list[str]) -> list[str]:
+    """Other township centres of the origins' counties, never routed yet: their routes find
+    the region warm but nothing of their own kept (the memo keeps nothing per origin)."""
+    counties = {county_of(graph, o) for o in origins}
+    used = set(origins)
+    return [c for c in centres if c not in used and county_of(graph, c) in counties]
+
+
 def routes(store: MemoryStore, centres: list[str], runs: int, rng: random.Random) -> dict[str, Any]:
     graph, query = store.graph, REGISTRY["referral_route"]
     origins = [rng.choice(centres) for _ in range(runs)]
+    others = neighbours(graph, centres, origins)
+    fresh = rng.sample(others, min(runs, len(others)))
     out: dict[str, Any] = {}
     bfs = median_ms([lambda o=o: route_bfs(graph, o) for o in origins])
+    fresh_bfs = median_ms([lambda o=o: route_bfs(graph, o) for o in fresh])
     for condition in ("general", "cardiovascular"):
         reqs = [RouteRequest(origin=o, condition=condition, on=DAY) for o in origins]
         cold = [timed(lambda r=r: store.run(query, request=r)) for r in reqs]
         warm = median_ms([lambda r=r: store.run(query, request=r) for r in reqs])
+        bfs_again = median_ms([lambda o=o: route_bfs(graph, o) for o in origins])
+        new = [RouteRequest(origin=o, condition=condition, on=DAY) for o in fresh]
+        first = median_ms([lambda r=r: store.run(query, request=r) for r in new])
         out[condition] = {
             "cold_median_ms": statistics.median(cold) * 1000,
             "warm_median_ms": warm,
             "bfs_median_ms": bfs,
             "ratio": warm / bfs,
+            "bfs_again_median_ms": bfs_again,  # the same BFS once more, after the routes
+            "ratio_to_bfs_again": warm / bfs_again,
+            "new_origin_warm_region_median_ms": first,
+            "new_origin_bfs_median_ms": fresh_bfs,
+            "new_origin_ratio": first / fresh_bfs,
+            "new_origins": len(fresh),
         }
     return out
 

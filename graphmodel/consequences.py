@@ -20,12 +20,10 @@ if TYPE_CHECKING:
 
 
 def consequences_of(ctx: RouteContext, req: RouteRequest, route: Route) -> tuple[Consequence, ...]:
-    from graphmodel.routing import Consequence, matching
+    from graphmodel.routing import Consequence, matched_rules
 
-    if ctx.policy is None:
-        return ()
     out = []
-    for rule in matching(ctx.policy.rules, RuleKind.CONSEQUENCE, req):
+    for rule in matched_rules(ctx, req)[RuleKind.CONSEQUENCE]:
         p = rule.params
         if not route.allowed and p.get("applies") != "off_route":
             continue  # a refused route has no on-route consequence, only what leaving costs

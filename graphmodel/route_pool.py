@@ -5,11 +5,14 @@ on the origin (docs/domain.md §5): every origin of a city asks the same questio
 same few dozen candidates. A `Pool` is the tuple of those candidates with a memo: the
 rule steps of `graphmodel.routing` filter it once per request shape (the origin's level,
 the day, the patient's employer and condition, the levels a rule names) and keep the
-answer there, and the destinations built from it, so a warm route no longer filters and
-sorts every candidate. Whoever gathers the pool decides how long it lives: the embedded
-store keeps one per region and day for the life of its (read-only) graph, so a new load
-is a new graph with new pools; Neo4j gathers a fresh one per route, so nothing outlives
-the data it came from. Either way the answers are those of filtering afresh.
+answer there, and the destinations built from it; so too the rules a request shape
+matches, the drafts made from them, and the merged destinations and their words, keyed
+by what they read (the institutions a rule names, never the origin's own walk), so a warm
+route no longer filters, sorts and words every candidate. Whoever gathers the pool
+decides how long it lives: the embedded store keeps one per region and day for the life
+of its (read-only) graph, so a new load is a new graph with new pools; Neo4j gathers a
+fresh one per route, so nothing outlives the data it came from. Either way the answers
+are those of filtering afresh.
 
 A `Pool` equals a plain tuple of the same candidates: route contexts compare as before.
 """
@@ -37,8 +40,9 @@ class Pool(tuple[Any, ...]):
         return pool
 
 
-def kept(pool: tuple[Any, ...], key: tuple[Any, ...], make: Callable[[], T]) -> T:
-    """`make()`, computed once per `key` for a `Pool`; afresh for any other tuple."""
+def kept(pool: object, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """`make()`, computed once per `key` for a `Pool` (or anything else with a `memo`
+    dict); afresh for a plain tuple."""
     memo: dict[tuple[Any, ...], Any] | None = getattr(pool, "memo", None)
     if memo is None:
         return make()

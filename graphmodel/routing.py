@@ -122,7 +122,7 @@ class InstitutionRef:
 
     @classmethod
     def of(cls, i: Institution) -> InstitutionRef:
-        return cls(i.id, i.name, i.level.value)
+        return cls(i.id, i.name, str(i.level))  # the value as a plain str, without `.value`
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,10 @@ class Route:
 
 @dataclass
 class _Draft:
-    """What one applicable rule sends the patient to: its first choices and what else it admits."""
+    """What one applicable rule sends the patient to: its first choices and what else it admits.
+
+    Never changed once made: a draft may be kept on the pool and shared by many routes.
+    """
 
     via: str
     rule: RuleRef
@@ -250,15 +253,17 @@ def condition_names(ctx: RouteContext, condition: str) -> tuple[str, str]:
 
 
 def check_request(ctx: RouteContext, req: RouteRequest) -> None:
-    allowed = conditions_of(ctx.policy)
-    if req.condition not in allowed:
+    policy = ctx.policy.id if ctx.policy else None
+    known = kept(ctx.pool, ("conditions", policy), lambda: frozenset(conditions_of(ctx.policy)))
+    if req.condition not in known:
+        allowed = conditions_of(ctx.policy)
         region = f"policy {ctx.policy.id}" if ctx.policy else "the standard list"
         raise InvalidInputError.one(
             f"unknown condition {req.condition!r}; the categories of {region} are: "
             + ", ".join(allowed),
             column="condition",
         )
-    unknown = sorted(set(req.flags) - set(FLAGS))
+    unknown = sorted(set(req.flags) - set(FLAGS)) if req.flags else ()
     if unknown:
         raise InvalidInputError.one(f"unknown flag(s) {unknown}; expected some of {FLAGS}")
     if req.phase is not None and req.phase not in PHASES:
@@ -270,27 +275,69 @@ def check_request(ctx: RouteContext, req: RouteRequest) -> None:
 def decide(ctx: RouteContext, req: RouteRequest) -> Route:
     """Decide the route; see the module docstring for the order and strength of the rules."""
     check_request(ctx, req)
-    rules = ctx.policy.rules if ctx.policy else ()
     refusal = _first_contact_refusal(ctx, req)
     if refusal is not None:
         return refusal
-    steps: tuple[Callable[[RouteContext, RouteRequest, tuple[Rule, ...]], _Draft | None], ...] = (
-        _exemption, _readmission, _down, _gateway, _designation, _alliance, _level,
-    )  # fmt: skip
+    by_kind = matched_rules(ctx, req)
     drafts: list[_Draft] = []
-    for step in steps:
-        d = step(ctx, req, rules)
+    for step in _STEPS:
+        d = step(ctx, req, by_kind)
         if d is None:
             continue
         drafts.append(d)
         if d.binding:
             break
     route = _finish(ctx, req, drafts)
+    if not by_kind[RuleKind.CONSEQUENCE]:
+        return route
     return replace(route, consequences=consequences_of(ctx, req, route))
 
 
-def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> list[Destination]:
-    """Every destination the drafts admit, preferred (the recommended rule's own) first."""
+def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:
+    """Every destination the drafts admit, preferred first, with the words for the others.
+
+    What the drafts name decides the answer (an id names one institution in one graph), so
+    it is kept on the pool per the drafts' shape: every origin of a region whose rules
+    name the same destinations shares it. The origin is left out of every answer; it is
+    part of the key only when the pool holds it.
+    """
+    origin = ctx.origin.id
+    held = origin if origin in _pool_ids(ctx) else None
+    shape = (held, *(_shape(d) for d in drafts))
+    return kept(ctx.pool, ("admissible", shape), lambda: _merge(ctx, drafts))
+
+
+@dataclass(frozen=True)
+class _Merged:
+    """The admissible destinations, preferred first, and the sentence naming the others."""
+
+    destinations: tuple[Destination, ...]
+    also_zh: str = ""
+    also_en: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """The standing of the recommended route: preferred when a rule puts one first."""
+        first = self.destinations[0] if self.destinations else None
+        return PREFERRED if first is not None and first.preferred else ADMISSIBLE
+
+
+def _shape(d: _Draft) -> tuple[Any, ...]:
+    """What `_merge` reads of a draft, by id: its key on the pool."""
+    return (
+        d.rule,
+        tuple(t.id for t in d.targets),
+        tuple(x.upper for x in d.chain),
+        tuple((t.id, r) for t, r in d.also),
+        (d.pooled[0], d.pooled[2]) if d.pooled is not None else None,
+    )
+
+
+def _pool_ids(ctx: RouteContext) -> frozenset[str]:
+    return kept(ctx.pool, ("ids",), lambda: frozenset(c.institution.id for c in ctx.pool))
+
+
+def _merge(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:
     out: dict[str, Destination] = {}
     origin = ctx.origin.id
 
@@ -312,7 +359,15 @@ def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> list[Destination]:
             for ident, dest in _pooled_destinations(ctx, *d.pooled):
                 if ident != origin and ident not in out:
                     out[ident] = dest
-    return list(out.values())
+    admissible = tuple(out.values())
+    also = [d for d in admissible if not d.preferred]
+    if not also:
+        return _Merged(admissible)
+    return _Merged(
+        admissible,
+        f" 此外也可转往：{_names(also)}（{_sources(also, zh=True)}）。",
+        f" Also admissible: {len(also)} more ({_sources(also)}).",
+    )
 
 
 def _pooled_destinations(
@@ -332,7 +387,8 @@ def _pooled_destinations(
 def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route:
     o = InstitutionRef.of(ctx.origin)
     policy_id = ctx.policy.id if ctx.policy else None
-    admissible = _admissible(ctx, drafts)
+    merged = _admissible(ctx, drafts)
+    admissible = merged.destinations
     if not drafts or not admissible:
         rule = drafts[0].rule if drafts else RuleRef("none", "none", "")
         zh = (drafts[0].zh + " " if drafts else "") + "数据中没有符合条件的接收机构，无法转诊。"
@@ -344,26 +400,22 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route
         why = f"no admissible destination (per {rule.id}{cite})"
         return Route(REFUSED, o, (), (), zh, en, policy_id, reason=why)
     main = drafts[0]
-    also = [d for d in admissible if not d.preferred]
-    zh, en = main.zh, main.en
-    if also:
-        zh += f" 此外也可转往：{_names(also)}（{_sources(also, zh=True)}）。"
-        en += f" Also admissible: {len(also)} more ({_sources(also)})."
+    zh, en = main.zh + merged.also_zh, main.en + merged.also_en
     if req.destination is None:
-        verdict = PREFERRED if any(d.preferred for d in admissible) else ADMISSIBLE
-        hops = _hops(ctx, main, o, _unique(main.targets) or [ctx.institutions[admissible[0].id]])
-        return Route(verdict, o, hops, tuple(admissible), zh, en, policy_id)
+        verdict = merged.verdict
+        hops = _hops(ctx, main, o, admissible)
+        return Route(verdict, o, hops, admissible, zh, en, policy_id)
     dest = ctx.institutions.get(req.destination)
     name = dest.name if dest else req.destination
     chosen = next((d for d in admissible if d.id == req.destination), None)
     if dest is None or chosen is None:
-        hops = _hops(ctx, main, o, _unique(main.targets) or [ctx.institutions[admissible[0].id]])
+        hops = _hops(ctx, main, o, admissible)
         why_zh = f"{name}不在允许的接收机构之列（依据 {main.rule.source or main.rule.id}）。"
         why_en = f"{name} is not among the admissible receiving institutions (per {main.rule.id}"
         why_en += f", {main.rule.source})." if main.rule.source else ")."
         return Route(
-            REFUSED, o, hops, tuple(admissible), f"{zh} {why_zh}", f"{en} {why_en}", policy_id,
-            reason=why_en, alternatives=tuple(admissible),
+            REFUSED, o, hops, admissible, f"{zh} {why_zh}", f"{en} {why_en}", policy_id,
+            reason=why_en, alternatives=admissible,
         )  # fmt: skip
     chain = [link for d in drafts for link in d.chain]
     path = _path_to(chain, ctx.origin.id, dest.id)
@@ -372,7 +424,7 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route
     if not chosen.preferred and via == "alliance":
         via = "level"  # off the agreed chain: the patient's own choice of a higher institution
     if path:
-        hops = tuple(_link_hop(ctx, link, rule) for link in path)
+        hops = tuple(_link_hop(ctx, link, rule, o) for link in path)
     else:
         hops = (Hop(o, InstitutionRef.of(dest), via, rule),)
     if chosen.preferred:
@@ -401,12 +453,15 @@ def _sources(items: Iterable[Destination], zh: bool = False) -> str:
 
 
 def _hops(
-    ctx: RouteContext, d: _Draft, o: InstitutionRef, targets: list[Institution]
+    ctx: RouteContext, d: _Draft, o: InstitutionRef, admissible: tuple[Destination, ...]
 ) -> tuple[Hop, ...]:
+    """The recommended hops: along the agreed chain, else to the draft's own targets (or the
+    first admissible destination), named by level when there are several."""
     if d.chain:
         return tuple(
-            _link_hop(ctx, link, d.rule) for link in _ordered_chain(d.chain, ctx.origin.id)
+            _link_hop(ctx, link, d.rule, o) for link in _ordered_chain(d.chain, ctx.origin.id)
         )
+    targets = _unique(d.targets) or [ctx.institutions[admissible[0].id]]
     if len(targets) == 1 and not d.levels:
         return (Hop(o, InstitutionRef.of(targets[0]), d.via, d.rule),)
     levels = d.levels or tuple(sorted({t.level.value for t in targets}, key=_level_rank))
@@ -415,30 +470,41 @@ def _hops(
     return (Hop(o, InstitutionRef(None, name, lowest), d.via, d.rule),)
 
 
-def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef) -> Hop:
-    lower = ctx.institutions[link.lower]
-    upper = ctx.institutions[link.upper]
+# The kinds of policy rule a hop along an agreed link cites instead of the link's own clause.
+_LINK_RULE_KINDS = frozenset({RuleKind.ALLIANCE_PREFERENCE.value, RuleKind.CHANNEL.value})
+
+
+def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef, o: InstitutionRef) -> Hop:
+    """The hop of an agreed link; `o` is the origin's reference, the lower end of its own
+    links."""
+    lower = o if link.lower == o.id else _ref(ctx, link.lower)
     a = link.alliance
     # Agreed channels are facts of their own: the hop cites the pairing or channel's clause.
     rule = fallback
-    policy_rule = fallback.source and fallback.kind in (
-        RuleKind.ALLIANCE_PREFERENCE.value,
-        RuleKind.CHANNEL.value,
-    )
+    policy_rule = fallback.source and fallback.kind in _LINK_RULE_KINDS
     if link.source and not policy_rule:
         kind = "pairing" if link.pairing else "channel"
         rule = RuleRef(f"{kind}:{link.alliance.id if link.alliance else ''}", kind, link.source)
     return Hop(
-        InstitutionRef.of(lower),
-        InstitutionRef.of(upper),
+        lower,
+        _ref(ctx, link.upper),
         "alliance" if link.pairing else "channel",
         rule,
-        AllianceRef(a.id, a.name, a.kind.value) if a else None,
-    )
+        kept(ctx.pool, ("alliance-ref", a.id), lambda: AllianceRef(a.id, a.name, a.kind.value))
+        if a else None,
+    )  # fmt: skip
+
+
+def _ref(ctx: RouteContext, ident: str) -> InstitutionRef:
+    """The reference to an institution a link names: kept on the pool per id (the uppers of
+    a region's chains are few and shared by all its origins)."""
+    return kept(ctx.pool, ("ref", ident), lambda: InstitutionRef.of(ctx.institutions[ident]))
 
 
 def _ordered_chain(chain: list[Link], origin: str) -> list[Link]:
     """Breadth-first from the origin, so hops read one level up at a time."""
+    if len(chain) == 1:
+        return [chain[0]] if chain[0].lower == origin else []
     out, seen, queue = [], set(), deque([origin])
     while queue:
         node = queue.popleft()
@@ -498,10 +564,44 @@ def matching(rules: Iterable[Rule], kind: RuleKind, req: RouteRequest) -> list[R
     return out
 
 
-def _exemption(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+class ByKind(dict[RuleKind, tuple[Rule, ...]]):
+    """The rules a request meets, by kind (a kind none of them has gives ()), with a memo
+    of the drafts made for that request shape: kept with it, so their keys need not
+    repeat the shape."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.memo: dict[tuple[Any, ...], Any] = {}
+
+    def __missing__(self, kind: RuleKind) -> tuple[Rule, ...]:
+        return ()
+
+
+def matched_rules(ctx: RouteContext, req: RouteRequest) -> ByKind:
+    """`matching` over the context's policy for every kind at once, kept on the pool per
+    policy and what `matching` reads of the request."""
+    if ctx.policy is None:
+        return ByKind()
+    rules = ctx.policy.rules
+
+    def make() -> ByKind:
+        kinds = dict.fromkeys(r.kind for r in rules)
+        return ByKind({k: tuple(matching(rules, k, req)) for k in kinds})
+
+    return kept(ctx.pool, ("matching", *_request_shape(ctx, req)), make)
+
+
+def _request_shape(ctx: RouteContext, req: RouteRequest) -> tuple[Any, ...]:
+    """The policy and what `matching` and `_accepts` read of a request: a key of what
+    is kept per region (the flags are read by the exemptions, never kept)."""
+    policy = ctx.policy.id if ctx.policy else None
+    return (policy, req.severity, req.direction, req.out_of_region, req.phase, *_patient(req))
+
+
+def _exemption(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if not req.flags:
         return None
-    for rule in matching(rules, RuleKind.EXEMPTION, req):
+    for rule in by_kind[RuleKind.EXEMPTION]:
         if not rule.match.flags_hold(req.flags):
             continue
         hit = sorted(set(rule.match.flags + rule.match.all_flags) & req.flags)
@@ -524,11 +624,11 @@ def _exemption(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) ->
     return None
 
 
-def _readmission(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _readmission(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if req.readmission_of is None:
         return None
     target = ctx.institutions.get(req.readmission_of)
-    for rule in matching(rules, RuleKind.READMISSION, req):
+    for rule in by_kind[RuleKind.READMISSION]:
         if target is None:
             raise InvalidInputError.one(f"no institution {req.readmission_of!r} to return to")
         return _Draft(
@@ -549,13 +649,22 @@ def acts_as_first_contact(ctx: RouteContext, req: RouteRequest) -> bool:
             condition_id=req.condition,
         ):  # fmt: skip
             return True
-    for r in ctx.policy.rules if ctx.policy else ():
-        if r.kind is RuleKind.FIRST_CONTACT and (
-            origin.type.value in r.params.get("first_contact_types", ())
-            or origin.level.value in r.params.get("first_contact_levels", ())
-        ):
-            return True
-    return False
+    types, levels = _first_contact_kinds(ctx)
+    return origin.type in types or origin.level in levels  # a StrEnum hashes as its value
+
+
+def _first_contact_kinds(ctx: RouteContext) -> tuple[frozenset[str], frozenset[str]]:
+    """The institution types and levels the policy makes first-contact: kept per policy."""
+    policy = ctx.policy
+
+    def make() -> tuple[frozenset[str], frozenset[str]]:
+        rules = [r for r in policy.rules if r.kind is RuleKind.FIRST_CONTACT] if policy else []
+        return (
+            frozenset(t for r in rules for t in r.params.get("first_contact_types", ())),
+            frozenset(v for r in rules for v in r.params.get("first_contact_levels", ())),
+        )
+
+    return kept(ctx.pool, ("first-contact", policy.id if policy else None), make)
 
 
 def _first_contact_refusal(ctx: RouteContext, req: RouteRequest) -> Route | None:
@@ -584,15 +693,16 @@ def _first_contact_refusal(ctx: RouteContext, req: RouteRequest) -> Route | None
     return Route(REFUSED, o, (), (), zh, en, ctx.policy.id if ctx.policy else None, reason=en)
 
 
-def _down(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _down(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     """Down to the lower institutions the policy names, the agreed counterparts first."""
     if req.direction is not Direction.DOWN:
         return None
     counterparts = _unique(ctx.institutions[link.lower] for link in ctx.down_links)
-    counterpart_ref = _counterpart_rule(ctx, req, rules)
-    policy_rules = [r for r in rules if r.kind is RuleKind.DOWN_REFERRAL]
+    counterpart_ref = _counterpart_rule(ctx, req, by_kind)
+    policy_rules = [r for r in ctx.policy.rules if r.kind is RuleKind.DOWN_REFERRAL] if ctx.policy \
+        else []  # fmt: skip
     matched = [
-        r for r in matching(rules, RuleKind.DOWN_REFERRAL, req)
+        r for r in by_kind[RuleKind.DOWN_REFERRAL]
         if not r.params.get("from_levels") or ctx.origin.level.value in r.params["from_levels"]
     ]  # fmt: skip
     phase_zh = PHASE_ZH.get(req.phase or "", "")
@@ -672,22 +782,20 @@ def _down_levels(ctx: RouteContext, rule: Rule) -> tuple[str, ...]:
     return tuple(v.value for v in Level if v.rank == rank)
 
 
-def _counterpart_rule(
-    ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]
-) -> RuleRef | None:
+def _counterpart_rule(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> RuleRef | None:
     """A rule that prefers the alliance counterpart (000 §二(四)3), when the origin has one."""
     if not ctx.down_links and req.direction is Direction.DOWN:
         return None
-    for r in matching(rules, RuleKind.CHANNEL, req):
+    for r in by_kind[RuleKind.CHANNEL]:
         if r.params.get("target") == "alliance_counterpart":
             return RuleRef.of(r)
     return None
 
 
-def _gateway(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _gateway(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if not req.out_of_region:
         return None
-    gateways = matching(rules, RuleKind.GATEWAY, req)
+    gateways = by_kind[RuleKind.GATEWAY]
     required = [r for r in gateways if r.params.get("default")]
     named = [r for r in gateways if not r.params.get("default")]
     rule = required[0] if required else named[0] if named else None
@@ -713,10 +821,10 @@ def _gateway(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _
     return _Draft("gateway", RuleRef.of(rule), targets, zh, en, also=also)
 
 
-def _designation(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _designation(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if req.direction is not Direction.UP:
         return None
-    matched = [r for r in matching(rules, RuleKind.DESIGNATION, req) if r.match.conditions]
+    matched = [r for r in by_kind[RuleKind.DESIGNATION] if r.match.conditions]
     if not matched:
         return None
     rule = matched[0]
@@ -735,14 +843,25 @@ def _designation(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) 
     )  # fmt: skip
 
 
-def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _alliance(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if req.direction is not Direction.UP or not ctx.up_links:
         return None
     first = [ctx.institutions[x.upper] for x in ctx.up_links if x.lower == ctx.origin.id]
     if not first:
         return None
-    pref = matching(rules, RuleKind.ALLIANCE_PREFERENCE, req)
-    channel = matching(rules, RuleKind.CHANNEL, req)
+    # Its words and what it admits beyond the chain read the origin only through its level
+    # and its first counterparts: kept per those; the chain is the origin's own.
+    key = ("alliance-draft", ctx.origin.level.rank, tuple(i.id for i in first))
+    t = kept(by_kind, key, lambda: _alliance_draft(ctx, req, by_kind, first))
+    return _Draft(t.via, t.rule, t.targets, t.zh, t.en, chain=list(ctx.up_links), pooled=t.pooled)
+
+
+def _alliance_draft(
+    ctx: RouteContext, req: RouteRequest, by_kind: ByKind, first: list[Institution]
+) -> _Draft:
+    """The alliance draft without its chain."""
+    pref = by_kind[RuleKind.ALLIANCE_PREFERENCE]
+    channel = by_kind[RuleKind.CHANNEL]
     exempt = pref and req.condition in pref[0].params.get("exempt_conditions", ())
     names = "、".join(i.name for i in _unique(first))
     zh_name, en_name = condition_names(ctx, req.condition)
@@ -761,7 +880,7 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
             f"alliance; inside it the upper counterpart is {names}"
             + (f", preferred with the patient's consent ({counterpart.source})." if counterpart
                else "."),
-            chain=list(ctx.up_links), pooled=outside,
+            pooled=outside,
         )  # fmt: skip
     rule_obj = pref[0] if pref else channel[0] if channel else None
     rule = RuleRef.of(rule_obj) if rule_obj else RuleRef("alliance-channel", "channel", "")
@@ -778,20 +897,37 @@ def _alliance(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> 
         f"{', ' + rule_obj.source if rule_obj else ''}): {names}, one level at a time"
         + ("; with the patient's consent other higher institutions stay admissible." if prefer
            else "."),
-        chain=list(ctx.up_links), pooled=also,
+        pooled=also,
     )  # fmt: skip
 
 
-def _level(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Draft | None:
+def _level(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if req.direction is not Direction.UP:
         return None
-    choices = matching(rules, RuleKind.LEVEL_CHOICE, req)
+    choices = by_kind[RuleKind.LEVEL_CHOICE]
     levels: tuple[str, ...] = ()
     for r in choices:
         levels = tuple(r.params.get("levels", ())) or levels
     # A first-contact institution refers to the levels the clause names (003 §三(二)2(1):
     # 二级或三级), whatever its own level; anyone else refers above its own level.
     literal = bool(levels) and acts_as_first_contact(ctx, req)
+    # The draft reads the request through its rules and the patient, the origin through
+    # its level (and its own id or divisions only when the pool holds it or a rule names
+    # the nearest): every such origin of the region shares one draft.
+    origin = ctx.origin.id
+    held = origin if origin in _pool_ids(ctx) else None
+    near = ctx.ancestry if any(r.params.get("nearest") for r in choices) else None
+    key = ("level-draft", literal, ctx.origin.level.rank, held, near)
+    return kept(by_kind, key, lambda: _level_draft(ctx, req, choices, levels, literal))
+
+
+def _level_draft(
+    ctx: RouteContext,
+    req: RouteRequest,
+    choices: tuple[Rule, ...],
+    levels: tuple[str, ...],
+    literal: bool,
+) -> _Draft:
     rank = ctx.origin.level.rank
     key = ("level", rank, literal, levels, *_patient(req))
     picked: tuple[Institution, ...] = kept(ctx.pool, key, lambda: tuple(
@@ -837,6 +973,12 @@ def _level(ctx: RouteContext, req: RouteRequest, rules: tuple[Rule, ...]) -> _Dr
         f"{len(targets)} admissible institutions ({cites}).",
         levels=levels, pooled=(key, picked, ref),
     )  # fmt: skip
+
+
+# Tried in this order (docs/domain.md §5); a rule that says must ends the list.
+_STEPS: tuple[Callable[[RouteContext, RouteRequest, ByKind], _Draft | None], ...] = (
+    _exemption, _readmission, _down, _gateway, _designation, _alliance, _level,
+)  # fmt: skip
 
 
 # ---- helpers ---------------------------------------------------------------------------------

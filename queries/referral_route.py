@@ -16,7 +16,7 @@ from graphmodel.enums import Direction, Label, Rel
 from graphmodel.errors import NotFoundError
 from graphmodel.institution import Institution
 from graphmodel.policy import ConditionCategory, Policy
-from graphmodel.route_pool import Pool
+from graphmodel.route_pool import Pool, kept
 from graphmodel.routing import MAX_HOPS, Candidate, Link, Route, RouteContext, RouteRequest, decide
 from graphmodel.store import NamedQuery, Reader
 from graphmodel.validity import today
@@ -29,6 +29,9 @@ from stores.props import (
     rule_from,
     to_date,
 )
+
+# Read per node of a walk: the plain strings, not the enum's `value` property each time.
+_INSTITUTION, _ALLIANCE = Label.INSTITUTION.value, Label.ALLIANCE.value
 
 # The origin, its ancestry and the policy that applies there on $on: the nearest region's,
 # the latest in force. Shared with `route_conditions`, which must choose the same policy.
@@ -221,37 +224,37 @@ def gather_on_neo4j(reader: Reader, request: RouteRequest) -> RouteContext:
 def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContext:
     req = request
     day = req.on or today()
-    origin: Institution | None = graph.get(Label.INSTITUTION, req.origin)
+    by_id: dict[str, Any] = graph.by_label.get(_INSTITUTION, {})
+    origin: Institution | None = by_id.get(req.origin)
     if origin is None:
         raise NotFoundError("institution", req.origin)
-    institutions: dict[str, Institution] = {origin.id: origin}
     ancestry = _ancestry(graph, origin.division)
     policy = _policy(graph, ancestry, day)
-    if policy is not None:
-        for rule in policy.rules:
-            for t in rule.designates:
-                institutions[t] = graph.get(Label.INSTITUTION, t)
+    pool = _candidates(graph, policy, ancestry, day)
+    institutions = dict(_known(graph, policy, pool))
+    institutions[origin.id] = origin
     up = _up_pairs(graph, origin.id, day)
+    alliances = graph.by_label.get(_ALLIANCE, {})
+    node = (_INSTITUTION, origin.id)
     down = [
-        Link(t[1], origin.id, graph.get(Label.ALLIANCE, p.alliance), pairing=p)
-        for t, p in graph.out((Label.INSTITUTION.value, origin.id), Rel.PAIRED_WITH)
+        Link(t[1], origin.id, alliances.get(p.alliance), pairing=p)
+        for t, p in graph.out_list(node, Rel.PAIRED_WITH)
         if p.holds_on(day)
     ]
-    for end, c in graph.out((Label.INSTITUTION.value, origin.id), Rel.CHANNEL):
+    for end, c in graph.out_list(node, Rel.CHANNEL):
         if (
             c.direction is req.direction
             and (not c.conditions or req.condition in c.conditions)
             and c.holds_on(day)
         ):
-            a = graph.get(Label.ALLIANCE, c.alliance) if c.alliance else None
+            a = alliances.get(c.alliance) if c.alliance else None
             if req.direction is Direction.UP:
                 up.append(Link(origin.id, end[1], a, channel=c))
             else:
                 down.append(Link(end[1], origin.id, a, channel=c))
-    for link in up + down:
-        for i in (link.lower, link.upper):
-            institutions[i] = graph.get(Label.INSTITUTION, i)
-    pool = _candidates(graph, policy, ancestry, day)
+    for link in (*up, *down):
+        institutions[link.lower] = by_id[link.lower]
+        institutions[link.upper] = by_id[link.upper]
     lower = []
     if req.direction is Direction.DOWN and origin.division:
         from queries.division_institutions import on_networkx as in_division
@@ -259,13 +262,27 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
         rank = origin.level.rank
         lower = [Candidate(i, ()) for i in in_division(graph, origin.division)
                  if i.level.rank < rank]  # fmt: skip
-    for c in (*pool, *lower):
+    for c in lower:
         institutions[c.institution.id] = c.institution
     for extra in (req.readmission_of, req.destination):
-        found = graph.get(Label.INSTITUTION, extra) if extra else None
+        found = by_id.get(extra) if extra else None
         if found is not None:
             institutions[found.id] = found
     return _context(origin, ancestry, policy, institutions, up, down, pool, lower)
+
+
+def _known(graph: MemoryGraph, policy: Policy | None, pool: Pool) -> dict[str, Institution]:
+    """The institutions every route of the pool's region refers to whatever its origin (the
+    candidates, those the policy designates), by id: kept on the pool per policy."""
+
+    def make() -> dict[str, Institution]:
+        found = {c.institution.id: c.institution for c in pool}
+        for rule in policy.rules if policy else ():
+            for t in rule.designates:
+                found[t] = graph.get(Label.INSTITUTION, t)
+        return found
+
+    return kept(pool, ("institutions", policy.id if policy else None), make)
 
 
 def _context(
@@ -286,9 +303,9 @@ def _context(
         origin=origin,
         ancestry=ancestry,
         policy=policy,
-        institutions=dict(sorted(institutions.items())),
-        up_links=tuple(sorted(up, key=link_key)),
-        down_links=tuple(sorted(down, key=link_key)),
+        institutions=institutions,  # compared as a mapping: its order is nobody's business
+        up_links=tuple(sorted(up, key=link_key)) if len(up) > 1 else tuple(up),
+        down_links=tuple(sorted(down, key=link_key)) if len(down) > 1 else tuple(down),
         pool=pool if isinstance(pool, Pool) else _sorted_pool(pool),
         lower=tuple(sorted(lower, key=lambda c: c.institution.id)),
     )
@@ -361,30 +378,43 @@ def _find_policy(graph: MemoryGraph, ancestry: tuple[str, ...], day: date) -> Po
                 best = key
     if best is None:
         return None
-    policy = best[3]
-    return Policy(
-        id=policy.id, region=policy.region, document=policy.document, version=policy.version,
-        valid_from=policy.valid_from, valid_to=policy.valid_to, status=policy.status,
-        conditions=policy.conditions,
-        rules=tuple(sorted(policy.rules, key=lambda r: r.id)),
-        source=policy.source, assumption=policy.assumption,
-    )  # fmt: skip
+    return _ordered_policy(graph, best[3])
+
+
+def _ordered_policy(graph: MemoryGraph, policy: Policy) -> Policy:
+    """The policy with its rules in id order (as Neo4j's gathering returns them): made once
+    per policy, however many ancestries it applies to."""
+    key = ("route-ordered-policy", policy.id)
+    if key not in graph.memo:
+        graph.memo[key] = Policy(
+            id=policy.id, region=policy.region, document=policy.document,
+            version=policy.version, valid_from=policy.valid_from, valid_to=policy.valid_to,
+            status=policy.status, conditions=policy.conditions,
+            rules=tuple(sorted(policy.rules, key=lambda r: r.id)),
+            source=policy.source, assumption=policy.assumption,
+        )  # fmt: skip
+    found: Policy = graph.memo[key]
+    return found
 
 
 def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
     """Every pairing on an upward path of at most six hops that stays in one alliance."""
-    found: dict[str, Link] = {}
+    # By the edge object: the graph holds one per pairing key (`add_edges` merges on it),
+    # so its identity is its key's, without formatting the key per visit.
+    found: dict[int, Link] = {}
     queue = deque([(origin, None, 0)])
     seen: set[tuple[str, str | None]] = set()
+    pairings = graph.pred[Rel.PAIRED_WITH]
+    alliances = graph.by_label.get(_ALLIANCE, {})
     while queue:
         node, alliance, depth = queue.popleft()
         if depth == MAX_HOPS:
             continue
-        for upper, p in graph.into((Label.INSTITUTION.value, node), Rel.PAIRED_WITH):
+        for upper, p in pairings.get((_INSTITUTION, node), ()):
             if not p.holds_on(day) or (alliance is not None and p.alliance != alliance):
                 continue
-            found.setdefault(p.key, Link(node, upper[1], graph.get(Label.ALLIANCE, p.alliance),
-                                         pairing=p))  # fmt: skip
+            if id(p) not in found:
+                found[id(p)] = Link(node, upper[1], alliances.get(p.alliance), pairing=p)
             state = (upper[1], p.alliance)
             if state not in seen:
                 seen.add(state)

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from graphmodel.dataset import Dataset
-from graphmodel.enums import Direction, Label, Level
+from graphmodel.enums import Direction, Label, Level, Severity
 from graphmodel.route_pool import MEMO_BOUND, Pool, kept
 from graphmodel.routing import RouteRequest, decide
 from graphmodel.store import Store
@@ -76,6 +76,53 @@ def test_kept_answers_equal_fresh_ones_for_every_origin(store: Store, samples: D
             assert fresh is type(exc), req
             continue
         assert warm == fresh, req
+
+
+def shapes(samples: Dataset) -> list[RouteRequest]:
+    """Every sample origin under requests that differ in one field a kept answer is keyed
+    by (severity, phase, out of region, employer, day, a flag, a chosen destination)."""
+    out = []
+    for i in samples.institutions:
+        base = RouteRequest(origin=i.id, on=DAY)
+        out += [
+            base,
+            replace(base, severity=Severity.SEVERE, condition="tuberculosis"),
+            replace(base, out_of_region=True),
+            replace(base, employer="某某有限公司"),
+            replace(base, on=date(2018, 6, 1)),
+            replace(base, flags=frozenset({"emergency"})),
+            replace(base, direction=Direction.DOWN, phase="recovery"),
+            replace(base, destination="linkou-county-people"),
+        ]
+    return out
+
+
+def test_kept_answers_equal_fresh_ones_for_every_request_shape(
+    memory_store: MemoryStore, samples: Dataset
+) -> None:
+    """The embedded store keeps its pools across routes: each request, asked after all the
+    others filled them, equals its decision on a plain tuple of the same candidates."""
+    reqs = shapes(samples)
+    fresh = [_fresh(memory_store, r) for r in reqs]
+    kept_after = [_warm(memory_store, r) for r in reversed(reqs)][::-1]
+    assert sum(1 for f in fresh if not isinstance(f, type)) > len(reqs) // 2
+    for req, a, b in zip(reqs, fresh, kept_after, strict=True):
+        assert a == b, req
+
+
+def _fresh(store: MemoryStore, req: RouteRequest) -> object:
+    try:
+        ctx = store.run(CONTEXT, request=req)
+        return decide(replace(ctx, pool=tuple(ctx.pool)), req)
+    except Exception as exc:  # an origin without a route: the same error either way
+        return type(exc)
+
+
+def _warm(store: MemoryStore, req: RouteRequest) -> object:
+    try:
+        return store.run(REFERRAL_ROUTE, request=req)
+    except Exception as exc:
+        return type(exc)
 
 
 def test_routes_of_one_region_share_its_pool(memory_store: MemoryStore) -> None:
