@@ -1047,8 +1047,14 @@ def _inames(items: Iterable[Institution]) -> str:
     return "、".join(i.name for i in items)
 
 
-def _level_rank(level: str) -> int:
-    return Level(level).rank
+def _level_rank(level: str) -> tuple[int, int]:
+    """Lower levels first; levels of one rank (primary, unrated) in the enum's order, so a
+    sentence naming both reads the same in every process (a set's order of strings moves
+    with PYTHONHASHSEED)."""
+    return Level(level).rank, _DECLARED[level]
+
+
+_DECLARED = {v.value: i for i, v in enumerate(Level)}
 
 
 def _unique(items: Iterable[Institution]) -> list[Institution]:

@@ -418,3 +418,17 @@ def test_a_policy_binds_routes_only_within_its_period(
     assert route(store, origin, on=date(2018, 6, 1)).policy == "linkou-2017"
     assert route(store, origin, on=date(2026, 1, 1)).policy is None
     assert route(store, origin, on=date(2016, 6, 1)).policy is None  # before valid_from
+
+
+@pytest.mark.parametrize("given", [["unrated", "primary"], ["primary", "unrated"]])
+def test_levels_of_one_rank_are_named_in_one_order_whatever_the_set_gave(given: list[str]) -> None:
+    # Routes sort the levels they name from a set, whose order of strings changes with
+    # PYTHONHASHSEED: "一级或未定级" must not become "未定级或一级" in another process.
+    from graphmodel.routing import _level_rank
+
+    assert sorted([*given, "tertiary", "secondary"], key=_level_rank) == [
+        "primary",
+        "unrated",
+        "secondary",
+        "tertiary",
+    ]
