@@ -321,12 +321,12 @@ def _candidates(
     """The region's pool, the same for every origin of the region on a day: computed once,
     and kept with what routes derive from it (`graphmodel.route_pool`)."""
     scope = _scope(policy, ancestry)
-    key = ("route-pool", scope, day)
-    if key not in graph.memo:
-        graph.memo[key] = _sorted_pool(
+    memo, key = graph.day_memo(day), ("route-pool", scope)
+    if key not in memo:
+        memo[key] = _sorted_pool(
             [Candidate(i, _ancestry(graph, i.division)) for i in _pool(graph, scope, day)]
         )
-    found: Pool = graph.memo[key]
+    found: Pool = memo[key]
     return found
 
 
@@ -356,10 +356,10 @@ def _walk_up(graph: MemoryGraph, division: str | None) -> tuple[str, ...]:
 
 def _policy(graph: MemoryGraph, ancestry: tuple[str, ...], day: date) -> Policy | None:
     """The policy in force for `ancestry` on `day`, nearest region first: kept per both."""
-    key = ("route-policy", ancestry, day)
-    if key not in graph.memo:
-        graph.memo[key] = _find_policy(graph, ancestry, day)
-    found: Policy | None = graph.memo[key]
+    memo, key = graph.day_memo(day), ("route-policy", ancestry)
+    if key not in memo:
+        memo[key] = _find_policy(graph, ancestry, day)
+    found: Policy | None = memo[key]
     return found
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import gc
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
 from graphmodel import deadline
@@ -28,6 +29,9 @@ from stores.substrings import SubstringIndex
 NodeKey = tuple[str, str]
 Edge = tuple[NodeKey, Any]  # (the node at the other end, the edge's domain object)
 _NONE: tuple[Edge, ...] = ()
+# Days whose derived values (route pools, policies in force) a graph keeps at once: today,
+# and a few dates planners compare it with.
+DAYS_KEPT = 8
 
 
 class MemoryGraph:
@@ -54,6 +58,20 @@ class MemoryGraph:
         # Values derived from the graph by queries (a region's route pool, an ancestry):
         # the graph never changes once built, so they are computed once and kept.
         self.memo: dict[tuple[Any, ...], Any] = {}
+        # What is derived per day (a region's pool, its policy in force): a request may name
+        # any date, so only the last DAYS_KEPT days asked are kept, the least recent dropped.
+        self.by_day: OrderedDict[date, dict[tuple[Any, ...], Any]] = OrderedDict()
+
+    def day_memo(self, day: date) -> dict[tuple[Any, ...], Any]:
+        """The memo of values derived for `day`, kept for the DAYS_KEPT days last asked."""
+        found = self.by_day.get(day)
+        if found is None:
+            if len(self.by_day) >= DAYS_KEPT:
+                self.by_day.popitem(last=False)
+            found = self.by_day[day] = {}
+        else:
+            self.by_day.move_to_end(day)
+        return found
 
     def __contains__(self, node: object) -> bool:
         return node in self.nodes

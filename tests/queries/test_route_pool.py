@@ -9,7 +9,7 @@ data must never see what an earlier store kept.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from graphmodel.route_pool import MEMO_BOUND, Pool, kept
 from graphmodel.routing import RouteRequest, decide
 from graphmodel.store import Store
 from queries.referral_route import CONTEXT, REFERRAL_ROUTE
-from stores.memory import MemoryStore
+from stores.memory import DAYS_KEPT, MemoryStore
 
 DAY = date(2025, 6, 1)
 CONDITIONS = ("general", "cardiovascular", "tuberculosis")
@@ -161,3 +161,18 @@ def test_a_new_store_does_not_see_what_an_old_one_kept(samples: Dataset, level: 
     after = MemoryStore(changed).run(REFERRAL_ROUTE, request=req)
     assert demoted not in {d.id for d in after.destinations}
     assert demoted in {d.id for d in old.run(REFERRAL_ROUTE, request=req).destinations}
+
+
+def test_only_the_last_days_asked_are_kept(samples: Dataset) -> None:
+    """A request may name any date: pools are kept for DAYS_KEPT days, the least recently
+    asked dropped first, and a dropped day gives the same route when asked again."""
+    store = MemoryStore(samples)
+    origin = "ezhou-dushan-thc"
+    days = [date(2024, 1, 1) + timedelta(days=n) for n in range(DAYS_KEPT + 3)]
+    first = store.run(REFERRAL_ROUTE, request=RouteRequest(origin=origin, on=days[0]))
+    for day in days[1:]:
+        store.run(REFERRAL_ROUTE, request=RouteRequest(origin=origin, on=day))
+        store.run(REFERRAL_ROUTE, request=RouteRequest(origin=origin, on=days[-1]))
+    assert len(store.graph.by_day) == DAYS_KEPT
+    assert days[0] not in store.graph.by_day and days[-1] in store.graph.by_day
+    assert store.run(REFERRAL_ROUTE, request=RouteRequest(origin=origin, on=days[0])) == first
