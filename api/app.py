@@ -80,7 +80,7 @@ class GraphQLApp(PlainAnswers, GraphQL[Context, None]):
             prepared = await self.prepare(scope, receive)
         except Refusal as r:
             request_id = scope.get("alliancegraph.request_id", "-")
-            response = error_response(r.status, r.code, r.message, request_id)
+            response: Response = error_response(r.status, r.code, r.message, request_id)
             if r.status == 405:
                 response.headers["allow"] = "POST"
             await response(scope, receive, send)
@@ -138,9 +138,10 @@ class GraphQLApp(PlainAnswers, GraphQL[Context, None]):
                 return scope, receive  # the IDE (development) or strawberry's refusal
             body = params_from_query_string(raw_params)
         elif method == "POST":
-            body = scope.get("alliancegraph.body")
-            if not isinstance(body, dict):
+            posted = scope.get("alliancegraph.body")
+            if not isinstance(posted, dict):
                 return scope, receive
+            body = posted
         else:
             return scope, receive
         check_params(body)
@@ -267,7 +268,8 @@ class GraphQLApp(PlainAnswers, GraphQL[Context, None]):
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers") or ():
         if key == name:
-            return value.decode("latin-1")
+            text: str = value.decode("latin-1")
+            return text
     return None
 
 

@@ -137,11 +137,12 @@ class Gauges(Collector):
                 "Round trips to Neo4j made by named queries",
                 value=reader.round_trips,
             )
-        if hasattr(store, "load_checks"):
+        checks = getattr(store, "load_checks", None)
+        if checks is not None:
             yield CounterMetricFamily(
                 "alliancegraph_store_load_checks",
                 "Looks at the load markers (a half-written load is refused until it completes)",
-                value=store.load_checks,
+                value=checks,
             )
 
 
@@ -199,7 +200,7 @@ class Observed:
                 # A record made directly: `info()` would first walk the stack for the
                 # caller's file and line, which an access log does not need.
                 access_log.handle(
-                    access_log.makeRecord(access_log.name, logging.INFO, "", 0, line, None, None)
+                    access_log.makeRecord(access_log.name, logging.INFO, "", 0, line, (), None)
                 )
 
 

@@ -39,22 +39,7 @@ class Context:
     def dataset(self, progress: Callable[[str, int], None] | None = None) -> Dataset:
         """The chosen data; `progress(file, rows)` hears of the folder loader's reading
         when it reports it (the `progress` parameter of loaders/folder.py's entry point)."""
-        if progress is not None and (self.samples or self.data):
-            import inspect
-
-            from loaders import folder
-            from loaders.samples import sample_path
-
-            folders = [sample_path(s) for s in self.samples] + list(self.data)
-
-            def takes(f: Callable[..., Any]) -> bool:
-                return "progress" in inspect.signature(f).parameters
-
-            if takes(folder.load_datasets):
-                return folder.load_datasets(folders, progress=progress)  # type: ignore[call-arg]
-            if len(folders) == 1 and takes(folder.load_dataset):
-                return folder.load_dataset(folders[0], progress=progress)  # type: ignore[call-arg]
-        return chosen_dataset(self.samples, self.data)
+        return chosen_dataset(self.samples, self.data, progress)
 
     def close(self) -> None:
         if self._store is not None:

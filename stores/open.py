@@ -7,7 +7,7 @@ and fills the embedded one through `loaders`, which `stores` already uses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from graphmodel.dataset import Dataset
@@ -15,15 +15,20 @@ from graphmodel.settings import Settings
 from graphmodel.store import Store
 
 
-def chosen_dataset(samples: Sequence[str] = (), data: Sequence[Path] = ()) -> Dataset:
-    """The named samples and dataset folders, merged; all bundled samples when none is named."""
+def chosen_dataset(
+    samples: Sequence[str] = (),
+    data: Sequence[Path] = (),
+    progress: Callable[[str, int], None] | None = None,
+) -> Dataset:
+    """The named samples and dataset folders, merged; all bundled samples when none is named.
+    `progress(file, rows)` hears of a named folder's reading (loaders/folder.py)."""
     from loaders.folder import load_datasets
     from loaders.samples import load_all_samples, sample_path
 
     if not samples and not data:
         return load_all_samples()
     folders = [sample_path(s) for s in samples] + list(data)
-    return load_datasets(folders)
+    return load_datasets(folders, progress=progress)
 
 
 def open_store(settings: Settings, samples: Sequence[str] = (), data: Sequence[Path] = ()) -> Store:
