@@ -38,33 +38,27 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLID,
-    GraphQLIncludeDirective,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
-    GraphQLSkipDirective,
     GraphQLString,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
-    SelectionSetNode,
     get_operation_ast,
     is_leaf_type,
 )
 from graphql.execution.values import (
     VariableValues,
     get_argument_values,
-    get_directive_values,
     get_variable_values,
 )
 from strawberry.types.arguments import convert_arguments
 
-from api.projection import LINKS, NO_KEYS, Planner
+from api.projection import LINKS, NO_KEYS, Planner, included, sub_fields
 from api.projection_neo4j import row_column, row_field, row_leaf, same
 from api.roots import ROOTS
 
@@ -258,47 +252,18 @@ class Writer:
         self.every = every  # every directive taken as including: what an operation may ask
 
     def _included(self, node: Any) -> bool:
-        if self.every:
-            return True
-        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-        if skip and skip.get("if") is True:
-            return False
-        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
-        return not (include and include.get("if") is False)
+        return self.every or included(node, self.variables)
 
     def fields(self, type_name: str, nodes: list[FieldNode] | list[OperationDefinitionNode]
                ) -> dict[str, list[FieldNode]]:  # fmt: skip
         """The sub-fields of `nodes` by response key, in graphql-core's order."""
-        grouped: dict[str, list[FieldNode]] = {}
-        seen: set[str] = set()
 
         def on_this_type(condition: Any) -> bool:
             if condition is not None and condition.name.value != type_name:
                 raise Fallback("a fragment on another type")
             return True
 
-        def visit(selection_set: SelectionSetNode | None) -> None:
-            for s in selection_set.selections if selection_set else ():
-                if not self._included(s):
-                    continue
-                if isinstance(s, FieldNode):
-                    key = s.alias.value if s.alias else s.name.value
-                    grouped.setdefault(key, []).append(s)
-                elif isinstance(s, InlineFragmentNode):
-                    if on_this_type(s.type_condition):
-                        visit(s.selection_set)
-                elif isinstance(s, FragmentSpreadNode):
-                    name = s.name.value
-                    fragment = self.fragments.get(name)
-                    if name in seen or fragment is None:
-                        continue
-                    seen.add(name)
-                    if on_this_type(fragment.type_condition):
-                        visit(fragment.selection_set)
-
-        for n in nodes:
-            visit(n.selection_set)
-        return grouped
+        return sub_fields(nodes, self.fragments, self._included, on_this_type)
 
     def field(self, gtype: GraphQLOutputType, nodes: list[FieldNode]) -> Write:
         """How to write a value of `gtype` asked by `nodes`. A non-null type's writer

@@ -34,6 +34,8 @@ from graphql import (
     GraphQLSchema,
     GraphQLSkipDirective,
     InlineFragmentNode,
+    NamedTypeNode,
+    OperationDefinitionNode,
     SelectionSetNode,
     get_named_type,
 )
@@ -128,6 +130,51 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
+def included(node: Any, variables: Any) -> bool:
+    """Whether @skip / @include, with the request's variables, keep `node`."""
+    skip = get_directive_values(GraphQLSkipDirective, node, variables)
+    if skip and skip.get("if") is True:
+        return False
+    include = get_directive_values(GraphQLIncludeDirective, node, variables)
+    return not (include and include.get("if") is False)
+
+
+def sub_fields(
+    nodes: list[FieldNode] | list[OperationDefinitionNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    keep: Callable[[Any], bool],
+    on_type: Callable[[NamedTypeNode | None], bool] = lambda _: True,
+) -> dict[str, list[FieldNode]]:
+    """The sub-fields of `nodes` by response key, in graphql-core's order: inline fragments
+    and fragment spreads (each spread once) whose type condition `on_type` accepts are
+    entered, and only selections `keep` keeps are taken."""
+    grouped: dict[str, list[FieldNode]] = {}
+    seen: set[str] = set()
+
+    def visit(selection_set: SelectionSetNode | None) -> None:
+        for s in selection_set.selections if selection_set else ():
+            if not keep(s):
+                continue
+            if isinstance(s, FieldNode):
+                key = s.alias.value if s.alias else s.name.value
+                grouped.setdefault(key, []).append(s)
+            elif isinstance(s, InlineFragmentNode):
+                if on_type(s.type_condition):
+                    visit(s.selection_set)
+            elif isinstance(s, FragmentSpreadNode):
+                name = s.name.value
+                fragment = fragments.get(name)
+                if name in seen or fragment is None:
+                    continue
+                seen.add(name)
+                if on_type(fragment.type_condition):
+                    visit(fragment.selection_set)
+
+    for n in nodes:
+        visit(n.selection_set)
+    return grouped
+
+
 class Planner:
     """Builds `Sel` trees from the request's AST, with fragments, @skip/@include and
     variables resolved as graphql-core does."""
@@ -152,36 +199,9 @@ class Planner:
         raw = info._raw_info
         return cls(raw.schema, raw.fragments, raw.variable_values, list(raw.field_nodes))
 
-    def _included(self, node: Any) -> bool:
-        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-        if skip and skip.get("if") is True:
-            return False
-        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
-        return not (include and include.get("if") is False)
-
     def fields(self, nodes: list[FieldNode]) -> dict[str, list[FieldNode]]:
         """The sub-fields of `nodes`, grouped by response key."""
-        grouped: dict[str, list[FieldNode]] = {}
-
-        def visit(selection_set: SelectionSetNode | None) -> None:
-            if selection_set is None:
-                return
-            for s in selection_set.selections:
-                if not self._included(s):
-                    continue
-                if isinstance(s, FieldNode):
-                    key = s.alias.value if s.alias else s.name.value
-                    grouped.setdefault(key, []).append(s)
-                elif isinstance(s, InlineFragmentNode):
-                    visit(s.selection_set)
-                elif isinstance(s, FragmentSpreadNode):
-                    fragment = self.fragments.get(s.name.value)
-                    if fragment is not None:
-                        visit(fragment.selection_set)
-
-        for n in nodes:
-            visit(n.selection_set)
-        return grouped
+        return sub_fields(nodes, self.fragments, lambda s: included(s, self.variables))
 
     def object_type(self, name: str) -> GraphQLObjectType:
         found = self.schema.get_type(name)
