@@ -16,7 +16,7 @@ Two institutions of one name in different divisions are legal (many counties hav
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -24,10 +24,11 @@ from typing import Any
 from graphmodel.errors import Problem
 from graphmodel.names import name_keys
 from graphmodel.policy import Policy
+from loaders.columns import Rows, column_of, pairs_at
 from loaders.tables import Row
 
 Parsed = dict[str, Any]
-Rows = dict[str, list[tuple[Row, Parsed]]]
+Tables = dict[str, Rows]
 RANK = {"tertiary": 3, "secondary": 2, "primary": 1}
 EARLY, LATE = date.min, date.max
 
@@ -36,8 +37,11 @@ def _at(row: Row) -> str:
     return f"{row.file}:{row.line}"
 
 
-def check(rows: Rows, policies: Iterable[Policy]) -> list[Problem]:
-    """Every invariant broken by the parsed rows; rows that failed to parse are not here."""
+def check(rows: Tables, policies: Iterable[Policy]) -> list[Problem]:
+    """Every invariant broken by the parsed rows; rows that failed to parse are not here.
+
+    A table of millions of records (memberships, institutions) is read by column, and only
+    the records an invariant could concern (leads, names given twice) as pairs."""
     parents = {v["id"]: (row, v["parent"]) for row, v in rows.get("divisions", [])}
     return [
         *_division_cycles(parents),
@@ -50,7 +54,7 @@ def check(rows: Rows, policies: Iterable[Policy]) -> list[Problem]:
     ]
 
 
-def warnings(rows: Rows) -> list[Problem]:
+def warnings(rows: Tables) -> list[Problem]:
     """What is legal but worth a look: one name in several divisions."""
     return _same_name(rows.get("institutions", []), same_division=False)
 
@@ -88,12 +92,11 @@ def _overlap(a: Parsed, b: Parsed) -> bool:
     )
 
 
-def _leads(memberships: list[tuple[Row, Parsed]]) -> list[Problem]:
+def _leads(memberships: Rows) -> list[Problem]:
     out = []
     leads: dict[str, list[tuple[Row, Parsed]]] = defaultdict(list)
-    for row, v in memberships:
-        if str(v["role"]) != "lead":
-            continue
+    roles = column_of(memberships, "role")
+    for row, v in pairs_at(memberships, (j for j, r in enumerate(roles) if str(r) == "lead")):
         for first_row, first in leads[v["alliance"]]:
             if _overlap(first, v):
                 out.append(
@@ -111,11 +114,10 @@ def _leads(memberships: list[tuple[Row, Parsed]]) -> list[Problem]:
     return out
 
 
-def _pairings(
-    pairings: list[tuple[Row, Parsed]], institutions: list[tuple[Row, Parsed]]
-) -> list[Problem]:
+def _pairings(pairings: Rows, institutions: Rows) -> list[Problem]:
     out = []
-    level = {v["id"]: str(v["level"]) for _, v in institutions}
+    level = dict(zip(column_of(institutions, "id"), map(str, column_of(institutions, "level")),
+                     strict=True))  # fmt: skip
     seen: dict[tuple[str, str, str], Row] = {}
     for row, v in pairings:
         upper, lower = level.get(v["upper"]), level.get(v["lower"])
@@ -146,13 +148,15 @@ def _pairings(
 
 
 def _referral_conditions(
-    referrals: list[tuple[Row, Parsed]],
-    institutions: list[tuple[Row, Parsed]],
+    referrals: Rows,
+    institutions: Rows,
     parents: dict[str, tuple[Row, str | None]],
     policies: list[Policy],
 ) -> list[Problem]:
     out = []
-    division = {v["id"]: v.get("division") for _, v in institutions}
+    division = dict(
+        zip(column_of(institutions, "id"), column_of(institutions, "division"), strict=True)
+    )
     by_region: dict[str, set[str]] = defaultdict(set)
     for p in policies:
         by_region[p.region].update(c.id for c in p.conditions)
@@ -181,11 +185,15 @@ def _referral_conditions(
     return out
 
 
-def _same_name(institutions: list[tuple[Row, Parsed]], *, same_division: bool) -> list[Problem]:
+def _same_name(institutions: Rows, *, same_division: bool) -> list[Problem]:
     out = []
     first: dict[str, tuple[Row, Parsed]] = {}
-    keys = name_keys([v["name"] for _, v in institutions])
-    for (row, v), key in zip(institutions, keys, strict=True):
+    keys = name_keys(list(column_of(institutions, "name")))
+    # Only a name key held twice makes a problem: only those records are looked at.
+    held = Counter(keys)
+    twice = [j for j, key in enumerate(keys) if held[key] > 1]
+    for (row, v), key in zip(pairs_at(institutions, twice), map(keys.__getitem__, twice),
+                             strict=True):  # fmt: skip
         if key not in first:
             first[key] = (row, v)
             continue
