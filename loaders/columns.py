@@ -134,7 +134,7 @@ def _whole(parse: Callable[[str], Any], cells: tuple[str, ...]) -> list[Any] | N
     if parse is schema.slug:
         return _nones(cells) if _all_slugs(cells) else None
     if parse is schema.name:
-        if _any_starts(cells, FORMULA_LEAD) or not _visible("".join(set(cells))):
+        if _any_starts(cells, FORMULA_LEAD) or not _visible("".join(cells)):
             return None
         return _nones(cells)
     if parse is schema.iso_date:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from datetime import date
@@ -18,7 +18,7 @@ from importlib import resources
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from graphmodel.alliance import Alliance, Membership, Service
 from graphmodel.counterpart import Pairing
@@ -229,9 +229,13 @@ class _Refs:
         (else False, and nothing is defined: the records are defined one by one)."""
         ids = records.column("id")
         defined = self.defined[kind]
-        if len(set(ids)) != len(ids) or not defined.keys().isdisjoint(ids):
+        # (With none defined yet, the dict itself says whether an id came twice.)
+        if defined and (len(set(ids)) != len(ids) or not defined.keys().isdisjoint(ids)):
             return False
         defined.update(zip(ids, records.where(), strict=True))
+        if len(defined) != len(ids):
+            defined.clear()
+            return False
         return True
 
     def known(self, kind: str, ident: str) -> bool:
@@ -242,12 +246,16 @@ class _Refs:
 
     def all_known(self, table: str, rows: Rows) -> bool:
         """Whether every id the `rows` of `table` name is known: then no row needs a look
-        (set differences at C speed; a national table has millions of rows)."""
-        return all(
-            not (set(column_of(rows, name)) - {None} - self.defined[kind].keys()
-                 - self.existing.get(kind, frozenset()))
-            for name, kind in _ref_columns(table)
-        )  # fmt: skip
+        (looked up at C speed; a national table has millions of rows)."""
+        for name, kind in _ref_columns(table):
+            named = filter(None, column_of(rows, name))
+            defined, existing = self.defined[kind], self.existing.get(kind)
+            if existing:
+                if set(named) - defined.keys() - existing:
+                    return False
+            elif not all(map(defined.__contains__, named)):
+                return False
+        return True
 
     def checker(
         self, table: str, out: _Collector, rows: Rows | None = None
@@ -436,9 +444,7 @@ def _manifest_ok(data: dict[str, Any], shown: str, out: _Collector) -> bool:
     return len(out.problems) == before
 
 
-def _build(
-    rows: dict[str, list[tuple[Row, Parsed]]], refs: _Refs, out: _Collector
-) -> dict[str, Any]:
+def _build(rows: dict[str, Rows], refs: _Refs, out: _Collector) -> dict[str, Any]:
     """The domain objects of the parsed rows. The parsed values are already what the
     dataclasses hold (enum cells are members), so each row goes straight into its class."""
     divisions = []
@@ -569,15 +575,28 @@ EMPTY = {
 
 
 def _grants(rows: Rows, refs: _Refs, out: _Collector) -> dict[str, tuple[RoleGrant, ...]]:
-    """Each institution's role grants, from the roles that pass their checks."""
+    """Each institution's role grants, in the order of their records, from the roles that
+    pass their checks."""
     if not (isinstance(rows, Records) and refs.all_known("roles", rows)
             and _conditions_given(rows)):  # fmt: skip
         rows = _checked_roles(rows, refs, out)
-    grants: dict[str, list[RoleGrant]] = defaultdict(list)
-    made = _made(RoleGrant, GRANT_FIELDS, _filled(rows, GRANT_FIELDS))
-    for institution, grant in zip(column_of(rows, "institution"), made, strict=True):
-        grants[institution].append(grant)
-    return {institution: tuple(granted) for institution, granted in grants.items()}
+    # A grant is a value, and a national folder's million are mostly alike: one of each.
+    values = list(zip(*_filled(rows, GRANT_FIELDS), strict=True))
+    distinct = list(set(values))
+    columns = list(zip(*distinct, strict=True)) or [()] * len(GRANT_FIELDS)
+    one = dict(zip(distinct, _made(RoleGrant, GRANT_FIELDS, columns), strict=True))
+    made = list(map(one.__getitem__, values))
+    institutions = column_of(rows, "institution")
+    grants = dict(zip(institutions, zip(made), strict=True))  # one grant each, at C speed
+    if len(grants) < len(made):  # some have several
+        several: dict[str, list[RoleGrant]] = {
+            i: [] for i, n in Counter(institutions).items() if n > 1
+        }
+        for institution, grant in zip(institutions, made, strict=True):
+            if institution in several:
+                several[institution].append(grant)
+        grants.update((institution, tuple(each)) for institution, each in several.items())
+    return grants
 
 
 def _conditions_given(records: Records) -> bool:
@@ -682,7 +701,8 @@ def _filled(rows: Rows, names: tuple[str, ...]) -> list[Iterable[Any]]:
 def _made(cls: type[T], names: tuple[str, ...], columns: list[Iterable[Any]]) -> list[T]:
     """An instance of the frozen dataclass `cls` per record, field `names[k]` from
     `columns[k]` (every field given)."""
-    return list(map(_maker(cls, names), *columns))
+    make: Callable[..., T] = _maker(cast(type, cls), names)
+    return list(map(make, *columns))
 
 
 @cache

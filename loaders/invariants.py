@@ -17,8 +17,9 @@ Two institutions of one name in different divisions are legal (many counties hav
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from itertools import count
 from typing import Any
 
 from graphmodel.errors import Problem
@@ -43,15 +44,31 @@ def check(rows: Tables, policies: Iterable[Policy]) -> list[Problem]:
     A table of millions of records (memberships, institutions) is read by column, and only
     the records an invariant could concern (leads, names given twice) as pairs."""
     parents = {v["id"]: (row, v["parent"]) for row, v in rows.get("divisions", [])}
+    institutions = rows.get("institutions", [])
+    # Record of each institution id (the last of an id given twice, as a dict of them keeps).
+    index = dict(zip(column_of(institutions, "id"), count()))
     return [
         *_division_cycles(parents),
         *_leads(rows.get("memberships", [])),
-        *_pairings(rows.get("pairings", []), rows.get("institutions", [])),
+        *_pairings(rows.get("pairings", []), _lookup(index, column_of(institutions, "level"))),
         *_referral_conditions(
-            rows.get("referrals", []), rows.get("institutions", []), parents, list(policies)
+            rows.get("referrals", []),
+            _lookup(index, column_of(institutions, "division")),
+            parents,
+            list(policies),
         ),
-        *_same_name(rows.get("institutions", []), same_division=True),
+        *_same_name(institutions, same_division=True),
     ]
+
+
+def _lookup(index: dict[str, int], column: Sequence[Any]) -> Callable[[str], Any]:
+    """The value of `column` for an institution id (None for an id not among them)."""
+
+    def value(ident: str) -> Any:
+        j = index.get(ident)
+        return None if j is None else column[j]
+
+    return value
 
 
 def warnings(rows: Tables) -> list[Problem]:
@@ -114,13 +131,11 @@ def _leads(memberships: Rows) -> list[Problem]:
     return out
 
 
-def _pairings(pairings: Rows, institutions: Rows) -> list[Problem]:
+def _pairings(pairings: Rows, level: Callable[[str], Any]) -> list[Problem]:
     out = []
-    level = dict(zip(column_of(institutions, "id"), map(str, column_of(institutions, "level")),
-                     strict=True))  # fmt: skip
     seen: dict[tuple[str, str, str], Row] = {}
     for row, v in pairings:
-        upper, lower = level.get(v["upper"]), level.get(v["lower"])
+        upper, lower = level(v["upper"]), level(v["lower"])
         if upper in RANK and lower in RANK and RANK[upper] < RANK[lower]:
             out.append(
                 Problem(
@@ -149,14 +164,11 @@ def _pairings(pairings: Rows, institutions: Rows) -> list[Problem]:
 
 def _referral_conditions(
     referrals: Rows,
-    institutions: Rows,
+    division: Callable[[str], Any],
     parents: dict[str, tuple[Row, str | None]],
     policies: list[Policy],
 ) -> list[Problem]:
     out = []
-    division = dict(
-        zip(column_of(institutions, "id"), column_of(institutions, "division"), strict=True)
-    )
     by_region: dict[str, set[str]] = defaultdict(set)
     for p in policies:
         by_region[p.region].update(c.id for c in p.conditions)
@@ -165,7 +177,7 @@ def _referral_conditions(
         if not condition:
             continue
         known: set[str] = set()
-        current = division.get(v["from"])
+        current = division(v["from"])
         seen: set[str] = set()
         while current is not None and current not in seen:
             seen.add(current)
