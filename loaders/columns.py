@@ -13,7 +13,6 @@ values and problems alike, are those of the record-by-record parse.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -166,7 +165,7 @@ def _nones(cells: tuple[str, ...]) -> list[str | None]:
 # The shortcuts below read a column joined by line breaks, which no cell of a clean CSV
 # read by column holds (`tables.Columns`: each record is one line): a few searches of one
 # long text at C speed instead of a call per cell.
-_NOT_SLUG = re.compile(r"[^a-z0-9\n-]")
+_SLUG_CHARS = b"abcdefghijklmnopqrstuvwxyz0123456789-\n"  # `SLUG`'s, and the line break
 
 
 def _any_starts(cells: tuple[str, ...], leads: tuple[str, ...]) -> bool:
@@ -176,9 +175,12 @@ def _any_starts(cells: tuple[str, ...], leads: tuple[str, ...]) -> bool:
 
 
 def _all_slugs(cells: tuple[str, ...]) -> bool:
-    """Whether every cell that is not empty is an id (`SLUG`: [a-z0-9], then [a-z0-9-])."""
+    """Whether every cell that is not empty is an id (`SLUG`: [a-z0-9], then [a-z0-9-]):
+    the column joined, less every character an id may hold, is empty."""
     joined = "\n" + "\n".join(filter(None, cells))
-    return not (_NOT_SLUG.search(joined) or "\n-" in joined)
+    if not joined.isascii() or "\n-" in joined:
+        return False
+    return not joined.encode("ascii").translate(None, _SLUG_CHARS)
 
 
 def _visible(chars: str) -> bool:
