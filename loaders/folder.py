@@ -732,21 +732,14 @@ def _distinct(row: Row, v: Parsed, a: str, b: str, out: _Collector) -> bool:
 
 
 # What `Membership.key` formats (ids hold no '|'): equal parts, equal keys. A million
-# memberships are checked as tuples at C speed, their keys formatted only if two are alike;
-# first without the role (an enum member's hash is a Python call): if no two memberships
-# share an institution, alliance and start, no two share a key either.
-_KEY_PARTS = {
-    "membership": (
-        attrgetter("institution", "alliance", "valid_from"),
-        attrgetter("institution", "alliance", "role", "valid_from"),
-    )
-}
+# memberships are checked as tuples at C speed, their keys formatted only if two are alike.
+_KEY_PARTS = {"membership": attrgetter("institution", "alliance", "role", "valid_from")}
 
 
 def _check_duplicate_keys(kind: str, items: list[Any], out: _Collector) -> None:
-    for parts in _KEY_PARTS.get(kind, ()):
-        if len(set(map(parts, items))) == len(items):
-            return
+    parts = _KEY_PARTS.get(kind)
+    if parts is not None and len(set(map(parts, items))) == len(items):
+        return
     seen: set[str] = set()
     for item in items:
         key = item.key  # a property that formats a string: once per item
