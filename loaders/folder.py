@@ -10,7 +10,7 @@ import dataclasses
 import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date
 from functools import cache
@@ -698,7 +698,7 @@ def _filled(rows: Rows, names: tuple[str, ...]) -> list[Iterable[Any]]:
     return filled
 
 
-def _made(cls: type[T], names: tuple[str, ...], columns: list[Iterable[Any]]) -> list[T]:
+def _made(cls: type[T], names: tuple[str, ...], columns: Sequence[Iterable[Any]]) -> list[T]:
     """An instance of the frozen dataclass `cls` per record, field `names[k]` from
     `columns[k]` (every field given)."""
     make: Callable[..., T] = _maker(cast(type, cls), names)
