@@ -10,6 +10,7 @@ for a name that matched nothing, the same way on both stores.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
@@ -34,14 +35,22 @@ def name_key(name: str) -> str:
     return str(_converter().convert("".join(name.split())))
 
 
+_SPACE = re.compile(r"[^\S\n]")  # white space but a line break
+
+
 def name_keys(names: list[str]) -> list[str]:
     """`name_key` of each name, converted in one call: a national table holds a million
     names, and a call per name costs more than the conversion. Names hold no line break
-    (the loader refuses white space in names but spaces), so one joins them."""
-    bare = ["".join(n.split()) for n in names]
-    if any("\n" in n for n in names):
+    (the loader refuses white space in names but spaces), so one joins them; and when none
+    holds white space either (one search of them joined), none needs it taken out."""
+    if not names:
+        return []
+    joined = "\n".join(names)
+    if joined.count("\n") != len(names) - 1:
         return [name_key(n) for n in names]
-    keys = str(_converter().convert("\n".join(bare))).split("\n")
+    if _SPACE.search(joined):
+        joined = "\n".join(["".join(n.split()) for n in names])
+    keys = str(_converter().convert(joined)).split("\n")
     return keys if len(keys) == len(names) else [name_key(n) for n in names]
 
 

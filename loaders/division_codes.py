@@ -36,6 +36,7 @@ from graphmodel.division_list import (
     short_name,
 )
 from graphmodel.enums import DivisionLevel
+from loaders.columns import Records, Rows
 from loaders.tables import Row
 
 Parsed = dict[str, Any]
@@ -88,7 +89,7 @@ def candidates_text(
 
 
 class _Resolver:
-    def __init__(self, rows: dict[str, list[tuple[Row, Parsed]]], report: Report) -> None:
+    def __init__(self, rows: dict[str, Rows], report: Report) -> None:
         self.rows = rows
         self.report = report
         self.by_code: dict[str, str] = {}  # 12-digit code -> division id in the dataset
@@ -313,10 +314,18 @@ class _Resolver:
                 )
 
 
-def resolve(rows: dict[str, list[tuple[Row, Parsed]]], report: Report) -> None:
-    """Rewrite codes, names and addresses of divisions in `rows` into division ids."""
+def resolve(rows: dict[str, Rows], report: Report) -> None:
+    """Rewrite codes, names and addresses of divisions in `rows` into division ids.
+
+    A table read by column (`Records`) that holds nothing to rewrite is left as it is (a
+    national one has a million records); any other is resolved as a list of its pairs."""
     if not any(rows.get(t) for t in ("divisions", *REF_COLUMNS)):
         return
+    untouched = {t: rows[t] for t in REF_COLUMNS if _nothing_to_rewrite(t, rows.get(t))}
+    for table in ("divisions", *REF_COLUMNS):
+        if table not in untouched and isinstance(rows.get(table), Records):
+            rows[table] = list(rows[table])
+    rows.update({table: [] for table in untouched})  # resolved as tables with no records
     r = _Resolver(rows, report)
     r.divisions()
     r.references()
@@ -327,3 +336,17 @@ def resolve(rows: dict[str, list[tuple[Row, Parsed]]], report: Report) -> None:
     rows["divisions"] = complete + r.added
     for table in REF_COLUMNS:
         rows[table] = [(row, v) for row, v in rows.get(table, []) if not v.pop("_bad", False)]
+    rows.update(untouched)
+
+
+def _nothing_to_rewrite(table: str, records: Rows | None) -> bool:
+    """Whether `table` is read by column and no record of it names a division by code (a
+    cell of digits) or, for institutions, gives an address to place (no division)."""
+    if not isinstance(records, Records):
+        return False
+    division = records.column(REF_COLUMNS[table])
+    if any(map(str.isdigit, filter(None, division))):
+        return False
+    if table != "institutions" or records.column("address").count(None) == len(records):
+        return True
+    return not any(a and not d for a, d in zip(records.column("address"), division, strict=True))

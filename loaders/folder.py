@@ -6,18 +6,19 @@ raises `InvalidInputError` listing each problem with file, line and column.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date
 from functools import cache
 from importlib import resources
 from itertools import repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from graphmodel.alliance import Alliance, Membership, Service
 from graphmodel.counterpart import Pairing
@@ -38,11 +39,13 @@ from graphmodel.referral import Channel, ReferralFlow
 from loaders import columns, division_codes, invariants, strictjson
 from loaders.boundaries import FILE as BOUNDARIES_FILE
 from loaders.boundaries import read_boundaries
+from loaders.columns import Records, Rows, column_of
 from loaders.files import MAX_JSON_BYTES, display, present, read_capped
 from loaders.schema import ORDER, REQUIRED_TABLES, SLUG, TABLES, Column, ColumnError
 from loaders.tables import Row, Sources, Table
 
 Parsed = dict[str, Any]
+T = TypeVar("T")
 
 
 class _Collector:
@@ -64,7 +67,7 @@ PROGRESS_EVERY = 10_000
 
 def _parse_rows(
     name: str, sources: Sources, out: _Collector, progress: Progress | None = None
-) -> list[tuple[Row, Parsed]]:
+) -> Rows:
     try:
         table = sources.table(name, columns=True)
     except InvalidInputError as exc:
@@ -104,17 +107,16 @@ def _parse_rows(
     return parsed
 
 
-_NO_CELLS: dict[str, str] = {}  # a row read by column keeps its cells in the columns
-
-
 def _parse_columns(
     table: Table, cols: tuple[Column, ...], out: _Collector, progress: Progress | None
-) -> list[tuple[Row, Parsed]]:
-    """`_parse_cells` for every record, a column at a time (`loaders.columns`)."""
+) -> Rows:
+    """`_parse_cells` for every record, a column at a time (`loaders.columns`): the columns
+    themselves (`Records`) if no cell has a problem, else the pairs of the good records.
+    The columns are parsed whole, so `progress` hears of their rows once they are."""
     assert table.columns is not None
     lines, file = table.columns.lines, table.file
     values, problems = columns.parse(table.columns, table.header, cols)
-    names = [c.name for c in cols]
+    names = tuple(c.name for c in cols)
     if "source" in names:
         source, assumption = values[names.index("source")], values[names.index("assumption")]
         if None in source and None in assumption:  # (each count is C speed; most have one)
@@ -123,33 +125,23 @@ def _parse_columns(
                 for j, (s, a) in enumerate(zip(source, assumption, strict=True))
                 if not s and not a
             ]
+    records = Records(file, lines, names, values)
+    if progress is not None and lines:
+        for done in (*range(PROGRESS_EVERY, len(lines), PROGRESS_EVERY), len(lines)):
+            progress(file, done)
+    if not problems:
+        return records
+    # In the order a record-by-record parse finds them: by record, then by column, the
+    # missing source last (it is checked once the record's cells are parsed).
+    order = {n: k for k, n in enumerate(names)}
+    last = len(names)
     bad = set()
-    if problems:
-        # In the order a record-by-record parse finds them: by record, then by column, the
-        # missing source last (it is checked once the record's cells are parsed).
-        order = {n: k for k, n in enumerate(names)}
-        last = len(names)
-        for j, name, message in sorted(
-            problems, key=lambda p: (p[0], last if p[2].startswith("each fact") else order[p[1]])
-        ):
-            out.add(file, lines[j], name, message)
-            bad.add(j)
-    parsed: list[tuple[Row, Parsed]] = []
-    records = list(zip(*values, strict=True))
-    for start in range(0, len(records), PROGRESS_EVERY):  # a chunk between progress calls
-        chunk = records[start : start + PROGRESS_EVERY]
-        at = lines[start : start + len(chunk)]
-        # map() over C callables: no Python frame per record but the Row's own __init__.
-        rows = map(Row, repeat(file), at, repeat(_NO_CELLS))
-        cells = map(dict, map(zip, repeat(names), chunk))
-        if bad:
-            kept = zip(range(start, start + len(chunk)), zip(rows, cells, strict=True), strict=True)
-            parsed += [p for j, p in kept if j not in bad]
-        else:
-            parsed += zip(rows, cells, strict=True)
-        if progress is not None:
-            progress(file, start + len(chunk))
-    return parsed
+    for j, name, message in sorted(
+        problems, key=lambda p: (p[0], last if p[2].startswith("each fact") else order[p[1]])
+    ):
+        out.add(file, lines[j], name, message)
+        bad.add(j)
+    return records.at(j for j in range(len(lines)) if j not in bad)
 
 
 def _parse_cells(row: Row, columns: Iterable[Column], out: _Collector) -> Parsed | None:
@@ -223,10 +215,27 @@ class _Refs:
         ids = self.defined[kind]
         first = ids.get(ident)
         if first is not None:
-            where = f"{first.file}:{first.line}" if isinstance(first, Row) else first
+            where = (
+                f"{first.file}:{first.line}" if isinstance(first, Row)
+                else f"{first[0]}:{first[1]}" if isinstance(first, tuple) else first
+            )  # a Row, (file, line) of a record read by column, or a policy file  # fmt: skip
             out.add(row.file, row.line, "id", f"duplicate {kind} id {ident!r} (first at {where})")
             return False
         ids[ident] = row
+        return True
+
+    def define_all(self, kind: str, records: Records) -> bool:
+        """`define` for every record of a table read by column, if none is a duplicate
+        (else False, and nothing is defined: the records are defined one by one)."""
+        ids = records.column("id")
+        defined = self.defined[kind]
+        # (With none defined yet, the dict itself says whether an id came twice.)
+        if defined and (len(set(ids)) != len(ids) or not defined.keys().isdisjoint(ids)):
+            return False
+        defined.update(zip(ids, records.where(), strict=True))
+        if len(defined) != len(ids):
+            defined.clear()
+            return False
         return True
 
     def known(self, kind: str, ident: str) -> bool:
@@ -235,23 +244,31 @@ class _Refs:
     def check(self, table: str, row: Row, values: Parsed, out: _Collector) -> bool:
         return self.checker(table, out)(row, values)
 
+    def all_known(self, table: str, rows: Rows) -> bool:
+        """Whether every id the `rows` of `table` name is known: then no row needs a look
+        (looked up at C speed; a national table has millions of rows)."""
+        for name, kind in _ref_columns(table):
+            named = filter(None, column_of(rows, name))
+            defined, existing = self.defined[kind], self.existing.get(kind)
+            if existing:
+                if set(named) - defined.keys() - existing:
+                    return False
+            elif not all(map(defined.__contains__, named)):
+                return False
+        return True
+
     def checker(
-        self, table: str, out: _Collector, rows: list[tuple[Row, Parsed]] | None = None
+        self, table: str, out: _Collector, rows: Rows | None = None
     ) -> Callable[[Row, Parsed], bool]:
         """`check` for the rows of one table, its reference columns looked up once: a
         national table has millions of rows. Given the `rows` (whose references point at
         ids defined before them), and every id they name is known, no row needs a look."""
+        if rows is not None and self.all_known(table, rows):
+            return _every_row_ok
         columns: list[tuple[str, str, dict[str, Any], AbstractSet[str]]] = [
             (name, kind, self.defined[kind], self.existing.get(kind, frozenset()))
             for name, kind in _ref_columns(table)
         ]
-        if rows is not None:
-            values = list(map(itemgetter(1), rows))
-            if all(
-                not (set(map(dict.get, values, repeat(name))) - {None} - defined.keys() - existing)
-                for name, _, defined, existing in columns
-            ):
-                return _every_row_ok
 
         def check(row: Row, values: Parsed) -> bool:
             ok = True
@@ -427,9 +444,7 @@ def _manifest_ok(data: dict[str, Any], shown: str, out: _Collector) -> bool:
     return len(out.problems) == before
 
 
-def _build(
-    rows: dict[str, list[tuple[Row, Parsed]]], refs: _Refs, out: _Collector
-) -> dict[str, Any]:
+def _build(rows: dict[str, Rows], refs: _Refs, out: _Collector) -> dict[str, Any]:
     """The domain objects of the parsed rows. The parsed values are already what the
     dataclasses hold (enum cells are members), so each row goes straight into its class."""
     divisions = []
@@ -453,46 +468,18 @@ def _build(
         for row, v in rows["grids"]
         if refs.define("grid", v["id"], row, out) and check(row, v)
     ]  # fmt: skip
-    roles: dict[str, list[RoleGrant]] = defaultdict(list)
-    institutions_raw = [
-        (row, v) for row, v in rows["institutions"] if refs.define("institution", v["id"], row, out)
-    ]
-    check = refs.checker("roles", out, rows["roles"])
-    always = RoleCondition.ALWAYS
-    for row, v in rows["roles"]:
-        if not check(row, v):
-            continue
-        condition = v["condition"] or always
-        if condition is not always and not v["condition_value"]:
-            out.add(row.file, row.line, "condition_value", f"condition {condition} needs a value")
-            continue
-        roles[v["institution"]].append(
-            RoleGrant(
-                role=v["role"], condition=condition, condition_value=v["condition_value"] or "",
-                source=v["source"] or "", assumption=v["assumption"] or "",
-            )
-        )  # fmt: skip
+    institutions_raw = rows["institutions"]
+    if not (
+        isinstance(institutions_raw, Records) and refs.define_all("institution", institutions_raw)
+    ):
+        institutions_raw = [
+            (row, v) for row, v in institutions_raw if refs.define("institution", v["id"], row, out)
+        ]
+    roles = _grants(rows["roles"], refs, out)
     # The invariants read no role: a national folder's million parsed roles go now, before
     # the institutions are built (the load's peak memory).
     rows["roles"] = []
-    institutions = []
-    check = refs.checker("institutions", out, institutions_raw)
-    no_roles: tuple[RoleGrant, ...] = ()
-    for row, v in institutions_raw:
-        if not check(row, v) or (v["uscc"] and not _check_uscc(row, v, out)):
-            continue
-        granted = roles.get(v["id"])
-        institutions.append(
-            Institution(
-                id=v["id"], name=v["name"], names_alt=v["names_alt"] or (), level=v["level"],
-                grade=v["grade"], level_text=v["level_text"] or "", type=v["type"],
-                ownership=v["ownership"], division=v["division"],
-                specialties=v["specialties"] or (), review_passed_on=v["review_passed_on"],
-                uscc=v["uscc"], note=v["note"] or "",
-                roles=tuple(granted) if granted else no_roles,
-                source=v["source"] or "", assumption=v["assumption"] or "",
-            )
-        )  # fmt: skip
+    institutions = _institutions(institutions_raw, roles, refs, out)
     check = refs.checker("alliances", out, rows["alliances"])
     alliances = [
         Alliance(
@@ -503,16 +490,7 @@ def _build(
         for row, v in rows["alliances"]
         if refs.define("alliance", v["id"], row, out) and check(row, v)
     ]  # fmt: skip
-    check = refs.checker("memberships", out, rows["memberships"])
-    memberships = [
-        Membership(
-            institution=v["institution"], alliance=v["alliance"], role=v["role"],
-            valid_from=_start(v, row, out), valid_to=v["valid_to"],
-            source=v["source"] or "", assumption=v["assumption"] or "",
-        )
-        for row, v in rows["memberships"]
-        if check(row, v)
-    ]  # fmt: skip
+    memberships = _memberships(rows["memberships"], refs, out)
     check = refs.checker("serves", out, rows["serves"])
     services = [
         Service(alliance=v["alliance"], grid=v["grid"], **_validity(v, row, out),
@@ -574,12 +552,176 @@ def _build(
     }
 
 
-def _start(v: Parsed, row: Row, out: _Collector) -> Any:
-    """`valid_from`, once `_validity` has checked the pair (a membership per row: no dict)."""
-    start, end = v["valid_from"], v["valid_to"]
-    if start and end and end < start:
-        out.add(row.file, row.line, "valid_to", f"ends ({end}) before it starts ({start})")
-    return start
+# Each table of millions of records (institutions, roles, memberships) is built in two
+# steps: its records are checked (references, dates, conditions), then what passes goes
+# into the dataclasses, a column at a time (`_made`). A table read by column (`Records`)
+# is checked a column at a time, and when nothing is wrong with any record, its columns go
+# into the dataclasses as they are; otherwise, or read record by record, each record is
+# checked in turn (each problem then named where it is, in the order of the rows), and the
+# records that pass are built.
+INSTITUTION_FIELDS = (
+    "id", "name", "names_alt", "level", "grade", "level_text", "type", "ownership", "division",
+    "specialties", "review_passed_on", "uscc", "note", "source", "assumption",
+)  # fmt: skip
+GRANT_FIELDS = ("role", "condition", "condition_value", "source", "assumption")
+MEMBERSHIP_FIELDS = (
+    "institution", "alliance", "role", "valid_from", "valid_to", "source", "assumption",
+)  # fmt: skip
+# What an empty cell of these tables becomes in their dataclasses (None if not named).
+EMPTY = {
+    "names_alt": (), "level_text": "", "specialties": (), "note": "", "source": "",
+    "assumption": "", "condition": RoleCondition.ALWAYS, "condition_value": "",
+}  # fmt: skip
+
+
+def _grants(rows: Rows, refs: _Refs, out: _Collector) -> dict[str, tuple[RoleGrant, ...]]:
+    """Each institution's role grants, in the order of their records, from the roles that
+    pass their checks."""
+    if not (isinstance(rows, Records) and refs.all_known("roles", rows)
+            and _conditions_given(rows)):  # fmt: skip
+        rows = _checked_roles(rows, refs, out)
+    # A grant is a value, and a national folder's million are mostly alike: one of each.
+    values = list(zip(*_filled(rows, GRANT_FIELDS), strict=True))
+    distinct = list(set(values))
+    columns = list(zip(*distinct, strict=True)) or [()] * len(GRANT_FIELDS)
+    one = dict(zip(distinct, _made(RoleGrant, GRANT_FIELDS, columns), strict=True))
+    made = list(map(one.__getitem__, values))
+    institutions = column_of(rows, "institution")
+    grants = dict(zip(institutions, zip(made), strict=True))  # one grant each, at C speed
+    if len(grants) < len(made):  # some have several
+        several: dict[str, list[RoleGrant]] = {
+            i: [] for i, n in Counter(institutions).items() if n > 1
+        }
+        for institution, grant in zip(institutions, made, strict=True):
+            if institution in several:
+                several[institution].append(grant)
+        grants.update((institution, tuple(each)) for institution, each in several.items())
+    return grants
+
+
+def _conditions_given(records: Records) -> bool:
+    """Whether each role granted under a condition names the condition's value."""
+    values = records.column("condition_value")
+    return all(
+        value
+        for condition, value in zip(records.column("condition"), values, strict=True)
+        if condition and condition is not RoleCondition.ALWAYS
+    )
+
+
+def _checked_roles(rows: Rows, refs: _Refs, out: _Collector) -> list[tuple[Row, Parsed]]:
+    check = refs.checker("roles", out, rows)
+    always = RoleCondition.ALWAYS
+    kept = []
+    for row, v in rows:
+        if not check(row, v):
+            continue
+        condition = v["condition"] or always
+        if condition is not always and not v["condition_value"]:
+            out.add(row.file, row.line, "condition_value", f"condition {condition} needs a value")
+            continue
+        kept.append((row, v))
+    return kept
+
+
+def _institutions(
+    rows: Rows, roles: dict[str, tuple[RoleGrant, ...]], refs: _Refs, out: _Collector
+) -> list[Institution]:
+    """The institutions whose records pass their checks, each with its role grants."""
+    if not (isinstance(rows, Records) and refs.all_known("institutions", rows)
+            and _usccs_valid(rows)):  # fmt: skip
+        check = refs.checker("institutions", out, rows)
+        rows = [
+            (row, v)
+            for row, v in rows
+            if check(row, v) and not (v["uscc"] and not _check_uscc(row, v, out))
+        ]
+    granted = map(roles.get, column_of(rows, "id"), repeat(()))
+    return _made(Institution, (*INSTITUTION_FIELDS, "roles"),
+                 [*_filled(rows, INSTITUTION_FIELDS), granted])  # fmt: skip
+
+
+def _usccs_valid(records: Records) -> bool:
+    """Whether every 统一社会信用代码 given is valid; if so, each is put in its checked form,
+    as `_check_uscc` puts it."""
+    given = records.column("uscc")
+    if given.count(None) == len(given):
+        return True
+    from stdnum.cn import uscc
+    from stdnum.exceptions import ValidationError
+
+    try:
+        checked = [uscc.validate(code) if code else code for code in given]
+    except ValidationError:
+        return False
+    given[:] = checked
+    return True
+
+
+def _memberships(rows: Rows, refs: _Refs, out: _Collector) -> list[Membership]:
+    """The memberships whose records name known ids (one ending before it starts is kept
+    beside its problem, so that a duplicate of it is named too)."""
+    if not (isinstance(rows, Records) and refs.all_known("memberships", rows)
+            and _dates_in_order(rows)):  # fmt: skip
+        check = refs.checker("memberships", out, rows)
+        kept = []
+        for row, v in rows:
+            if check(row, v):
+                _validity(v, row, out)  # a problem of its own: the record is still built
+                kept.append((row, v))
+        rows = kept
+    return _made(Membership, MEMBERSHIP_FIELDS, _filled(rows, MEMBERSHIP_FIELDS))
+
+
+def _dates_in_order(records: Records) -> bool:
+    """Whether no record ends before it starts."""
+    ends = records.column("valid_to")
+    if ends.count(None) == len(ends):
+        return True
+    starts = records.column("valid_from")
+    return not any(end < start for start, end in zip(starts, ends, strict=True) if start and end)
+
+
+def _filled(rows: Rows, names: tuple[str, ...]) -> list[Iterable[Any]]:
+    """Columns `names` of the records, each empty value (None) as `EMPTY` has it."""
+    filled: list[Iterable[Any]] = []
+    for name in names:
+        column = column_of(rows, name)
+        empties = column.count(None) if name in EMPTY else 0
+        if empties == len(column) and column:
+            filled.append(repeat(EMPTY[name], empties))
+        elif empties:
+            default = EMPTY[name]
+            filled.append([default if v is None else v for v in column])
+        else:
+            filled.append(column)
+    return filled
+
+
+def _made(cls: type[T], names: tuple[str, ...], columns: Sequence[Iterable[Any]]) -> list[T]:
+    """An instance of the frozen dataclass `cls` per record, field `names[k]` from
+    `columns[k]` (every field given)."""
+    make: Callable[..., T] = _maker(cast(type, cls), names)
+    return list(map(make, *columns))
+
+
+@cache
+def _maker(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
+    """A function making a `cls` from its field values given in `names` order, as the
+    class's own `__init__` makes it (each field set with `object.__setattr__`, in the
+    order of its fields) but called positionally: a keyword `__init__` called from Python
+    per record costs twice as much, and a folder makes millions of them. Like the
+    `__init__` that `dataclasses` writes, it is written as source and compiled once."""
+    fields = [f.name for f in dataclasses.fields(cls)]
+    assert sorted(fields) == sorted(names) and not hasattr(cls, "__post_init__"), cls
+    source = "".join(
+        [f"def make({', '.join(names)}):\n", "    self = new(cls)\n"]
+        + [f"    put(self, {name!r}, {name})\n" for name in fields]
+        + ["    return self\n"]
+    )
+    scope: dict[str, Any] = {"new": object.__new__, "put": object.__setattr__, "cls": cls}
+    exec(source, scope)  # (the names are the dataclass's own fields)
+    return scope["make"]  # type: ignore[no-any-return]
 
 
 def _distinct(row: Row, v: Parsed, a: str, b: str, out: _Collector) -> bool:

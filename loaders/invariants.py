@@ -16,18 +16,20 @@ Two institutions of one name in different divisions are legal (many counties hav
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from itertools import count
 from typing import Any
 
 from graphmodel.errors import Problem
 from graphmodel.names import name_keys
 from graphmodel.policy import Policy
+from loaders.columns import Rows, column_of, pairs_at
 from loaders.tables import Row
 
 Parsed = dict[str, Any]
-Rows = dict[str, list[tuple[Row, Parsed]]]
+Tables = dict[str, Rows]
 RANK = {"tertiary": 3, "secondary": 2, "primary": 1}
 EARLY, LATE = date.min, date.max
 
@@ -36,21 +38,40 @@ def _at(row: Row) -> str:
     return f"{row.file}:{row.line}"
 
 
-def check(rows: Rows, policies: Iterable[Policy]) -> list[Problem]:
-    """Every invariant broken by the parsed rows; rows that failed to parse are not here."""
+def check(rows: Tables, policies: Iterable[Policy]) -> list[Problem]:
+    """Every invariant broken by the parsed rows; rows that failed to parse are not here.
+
+    A table of millions of records (memberships, institutions) is read by column, and only
+    the records an invariant could concern (leads, names given twice) as pairs."""
     parents = {v["id"]: (row, v["parent"]) for row, v in rows.get("divisions", [])}
+    institutions = rows.get("institutions", [])
+    # Record of each institution id (the last of an id given twice, as a dict of them keeps).
+    index = dict(zip(column_of(institutions, "id"), count()))
     return [
         *_division_cycles(parents),
         *_leads(rows.get("memberships", [])),
-        *_pairings(rows.get("pairings", []), rows.get("institutions", [])),
+        *_pairings(rows.get("pairings", []), _lookup(index, column_of(institutions, "level"))),
         *_referral_conditions(
-            rows.get("referrals", []), rows.get("institutions", []), parents, list(policies)
+            rows.get("referrals", []),
+            _lookup(index, column_of(institutions, "division")),
+            parents,
+            list(policies),
         ),
-        *_same_name(rows.get("institutions", []), same_division=True),
+        *_same_name(institutions, same_division=True),
     ]
 
 
-def warnings(rows: Rows) -> list[Problem]:
+def _lookup(index: dict[str, int], column: Sequence[Any]) -> Callable[[str], Any]:
+    """The value of `column` for an institution id (None for an id not among them)."""
+
+    def value(ident: str) -> Any:
+        j = index.get(ident)
+        return None if j is None else column[j]
+
+    return value
+
+
+def warnings(rows: Tables) -> list[Problem]:
     """What is legal but worth a look: one name in several divisions."""
     return _same_name(rows.get("institutions", []), same_division=False)
 
@@ -88,12 +109,11 @@ def _overlap(a: Parsed, b: Parsed) -> bool:
     )
 
 
-def _leads(memberships: list[tuple[Row, Parsed]]) -> list[Problem]:
+def _leads(memberships: Rows) -> list[Problem]:
     out = []
     leads: dict[str, list[tuple[Row, Parsed]]] = defaultdict(list)
-    for row, v in memberships:
-        if str(v["role"]) != "lead":
-            continue
+    roles = column_of(memberships, "role")
+    for row, v in pairs_at(memberships, (j for j, r in enumerate(roles) if str(r) == "lead")):
         for first_row, first in leads[v["alliance"]]:
             if _overlap(first, v):
                 out.append(
@@ -111,14 +131,11 @@ def _leads(memberships: list[tuple[Row, Parsed]]) -> list[Problem]:
     return out
 
 
-def _pairings(
-    pairings: list[tuple[Row, Parsed]], institutions: list[tuple[Row, Parsed]]
-) -> list[Problem]:
+def _pairings(pairings: Rows, level: Callable[[str], Any]) -> list[Problem]:
     out = []
-    level = {v["id"]: str(v["level"]) for _, v in institutions}
     seen: dict[tuple[str, str, str], Row] = {}
     for row, v in pairings:
-        upper, lower = level.get(v["upper"]), level.get(v["lower"])
+        upper, lower = level(v["upper"]), level(v["lower"])
         if upper in RANK and lower in RANK and RANK[upper] < RANK[lower]:
             out.append(
                 Problem(
@@ -146,13 +163,12 @@ def _pairings(
 
 
 def _referral_conditions(
-    referrals: list[tuple[Row, Parsed]],
-    institutions: list[tuple[Row, Parsed]],
+    referrals: Rows,
+    division: Callable[[str], Any],
     parents: dict[str, tuple[Row, str | None]],
     policies: list[Policy],
 ) -> list[Problem]:
     out = []
-    division = {v["id"]: v.get("division") for _, v in institutions}
     by_region: dict[str, set[str]] = defaultdict(set)
     for p in policies:
         by_region[p.region].update(c.id for c in p.conditions)
@@ -161,7 +177,7 @@ def _referral_conditions(
         if not condition:
             continue
         known: set[str] = set()
-        current = division.get(v["from"])
+        current = division(v["from"])
         seen: set[str] = set()
         while current is not None and current not in seen:
             seen.add(current)
@@ -181,11 +197,15 @@ def _referral_conditions(
     return out
 
 
-def _same_name(institutions: list[tuple[Row, Parsed]], *, same_division: bool) -> list[Problem]:
+def _same_name(institutions: Rows, *, same_division: bool) -> list[Problem]:
     out = []
     first: dict[str, tuple[Row, Parsed]] = {}
-    keys = name_keys([v["name"] for _, v in institutions])
-    for (row, v), key in zip(institutions, keys, strict=True):
+    keys = name_keys(list(column_of(institutions, "name")))
+    # Only a name key held twice makes a problem: only those records are looked at.
+    held = Counter(keys)
+    twice = [j for j, key in enumerate(keys) if held[key] > 1]
+    for (row, v), key in zip(pairs_at(institutions, twice), map(keys.__getitem__, twice),
+                             strict=True):  # fmt: skip
         if key not in first:
             first[key] = (row, v)
             continue

@@ -115,3 +115,123 @@ def test_a_repeated_membership_is_named_by_its_key(dataset_dir: Path) -> None:
     assert caught.value.problems == [
         Problem("memberships", None, None, "duplicate membership 'mini-b|mini-x|hub|2020-01-01'")
     ]
+
+
+ROLES = "institution,role,condition,condition_value,assumption\n"
+PAIRINGS = "alliance,upper,lower,assumption\n"
+MEMBERSHIPS = "institution,alliance,role,valid_from,valid_to,assumption\n"
+INSTITUTIONS = "id,name,level,type,ownership,division,uscc,assumption\n"
+A = "mini-a,测试县人民医院,secondary,general,public,mini-county"
+B = "mini-b,测试镇卫生院,primary,township_centre,public,mini-county"
+
+C = "mini-c,另一医院,primary,general,public"
+
+
+def rows(header: str, *records: str) -> str:
+    return header + "".join(f"{r},test data\n" for r in records)
+
+
+# Each breaks one check a table read by column makes a column at a time (ids defined twice,
+# references, dates, conditions, USCCs) or one invariant read from the columns: the table
+# then goes record by record, and the problems must be those of a record-by-record load.
+# (file, its whole text or None, a line to append or None)
+BROKEN = {
+    "an institution id twice": ("institutions.csv", None, f"mini-a{C[6:]},mini-county,t"),
+    "an unknown division": ("institutions.csv", None, f"{C},mini-town,t"),
+    "a name twice in a division": (
+        "institutions.csv", None, "mini-c,测试县人民医院,primary,general,public,mini-county,t"
+    ),
+    "an invalid USCC": (
+        "institutions.csv", rows(INSTITUTIONS, f"{A},91110108MA0123456X", f"{B},"), None
+    ),
+    "a second lead": ("memberships.csv", None, "mini-b,mini-x,lead,2021-01-01,t"),
+    "an unknown alliance": ("memberships.csv", None, "mini-b,mini-nowhere,member,2021-01-01,t"),
+    "an end before the start": (
+        "memberships.csv",
+        rows(MEMBERSHIPS, "mini-a,mini-x,lead,2020-01-01,",
+             "mini-b,mini-x,hub,2020-01-01,2019-01-01", "mini-b,mini-x,hub,2020-01-01,2019-01-01"),
+        None,
+    ),
+    "a condition with no value": (
+        "roles.csv", rows(ROLES, "mini-a,first_contact,,", "mini-b,first_contact,employees_only,"),
+        None,
+    ),
+    "a role of an unknown institution": (
+        "roles.csv", rows(ROLES, "mini-a,first_contact,,", "mini-z,first_contact,,"), None
+    ),
+    "an inverted pairing": ("pairings.csv", rows(PAIRINGS, "mini-x,mini-b,mini-a"), None),
+}  # fmt: skip
+
+# Clean, but each takes a path of its own: the answers must still be those of a
+# record-by-record load (the same dataset).
+UNUSUAL = {
+    "a valid USCC, written in lower case": (
+        "institutions.csv", rows(INSTITUTIONS, f"{A},91110108ma0123456g", f"{B},"), None
+    ),
+    "several grants of one institution": (
+        "roles.csv",
+        rows(ROLES, "mini-a,first_contact,until_review,复审", "mini-b,first_contact,,",
+             "mini-a,accepts_referrals,after_review,复审",
+             "mini-a,first_contact,employees_only,某公司"),
+        None,
+    ),
+    "a name with spaces": (
+        "institutions.csv", None, "mini-c,测试 县 医院,primary,general,public,mini-county,t"
+    ),
+    "a division by its code": ("institutions.csv", None, f"{C},420704,t"),
+}  # fmt: skip
+
+
+def edit(folder: Path, file: str, text: str | None, line: str | None) -> None:
+    if text is not None:
+        (folder / file).write_text(text, encoding="utf-8")
+    if line is not None:
+        append(folder / file, line)
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_column_gives_the_problems_of_the_record_by_record_load(
+    dataset_dir: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    edit(dataset_dir, *BROKEN[case])
+    by_column, by_rec = both(dataset_dir, monkeypatch)
+    assert isinstance(by_column, list) and by_column, "the load fails and returns nothing"
+    assert by_column == by_rec
+
+
+@pytest.mark.parametrize("case", UNUSUAL)
+def test_an_unusual_clean_column_loads_as_record_by_record(
+    dataset_dir: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    edit(dataset_dir, *UNUSUAL[case])
+    by_column, by_rec = both(dataset_dir, monkeypatch)
+    assert isinstance(by_column, Dataset), by_column
+    assert by_column == by_rec
+
+
+def test_grants_alike_are_one_value_and_each_institution_keeps_its_own_in_order(
+    dataset_dir: Path,
+) -> None:
+    edit(dataset_dir, *UNUSUAL["several grants of one institution"])
+    append(dataset_dir / "roles.csv", "mini-b,accepts_referrals,,,test data")
+    roles = {i.id: i.roles for i in load_dataset(dataset_dir).institutions}
+    assert [(g.role, g.condition, g.condition_value) for g in roles["mini-a"]] == [
+        ("first_contact", "until_review", "复审"),
+        ("accepts_referrals", "after_review", "复审"),
+        ("first_contact", "employees_only", "某公司"),
+    ]
+    assert [g.role for g in roles["mini-b"]] == ["first_contact", "accepts_referrals"]
+
+
+def test_the_column_shortcuts_agree_with_the_cell_parsers() -> None:
+    """What `loaders.columns` decides for a whole column, `schema` decides per cell."""
+    from loaders import columns, schema
+
+    cells = ("a-1", "", "-a", "A", "a b", "名", "a_b", "9", "a\u0131", "ab-")
+    for cell in cells:
+        one = (cell,)
+        ok = bool(schema.SLUG.match(cell)) or not cell
+        assert columns._all_slugs(one) is ok, cell
+        for leads in (("=", "@"), schema.FORMULA_LEAD):
+            assert columns._any_starts((*one, "x"), leads) is cell.startswith(leads), cell
+    assert columns._all_slugs(("a", "", "b-2")) and not columns._all_slugs(("a", "b\n-c"))
