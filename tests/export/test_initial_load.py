@@ -104,6 +104,11 @@ ORDER BY type, start, end, toString(valid_from), toString(valid_to)
 """
 
 
+INDEXES: LiteralString = """
+SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, owningConstraint, state
+RETURN name, type, entityType, labelsOrTypes, properties, owningConstraint, state ORDER BY name
+"""
+
 CASES = all_cases()
 PAIRS = [(name, args) for name in sorted(CASES) for args in CASES[name]]
 
@@ -120,6 +125,10 @@ def test_initial_load_holds_what_the_merge_load_holds(
     assert report.rows == sum(dataset.counts().values()) + derived + 1
     # Read back property by property, it is the dataset itself (outline, note and all).
     assert digest(dataset_of(store)) == digest(dataset) == digest(dataset_of(merged))
+    # Its own order of creation (`population_order`), the normal load's indexes, all online.
+    indexes = store.reader.rows(INDEXES)
+    assert indexes == merged.reader.rows(INDEXES)
+    assert {i["state"] for i in indexes} == {"ONLINE"}
 
 
 @pytest.mark.neo4j
