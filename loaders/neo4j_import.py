@@ -241,7 +241,7 @@ def write_import_files(
             _write(node["Grid"], outlined("grid", grids), progress)
             _write(rel["WITHIN"], ((r["id"], r["division"], stamp) for r in grids), progress)
         elif cypher is w.WRITE_INSTITUTIONS:
-            # The largest file (a third of the time at 1M) is written beside all the others.
+            # The largest file (about half the CSV time at 100k) is written beside the others.
             institutions = _aside(_institution_files, node["Institution"], rel["LOCATED_IN"],
                                   rows, stamp)  # fmt: skip
         elif cypher is w.WRITE_ALLIANCES:
