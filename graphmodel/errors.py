@@ -16,8 +16,10 @@ Each error carries a message that says what was expected, and where it helps a s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 class AllianceGraphError(Exception):
@@ -81,6 +83,7 @@ class InvalidInputError(AllianceGraphError):
         self, problems: Sequence[Problem], *, consequence: str = "nothing was written"
     ) -> None:
         self.problems = list(problems)
+        self.consequence = consequence
         if len(self.problems) == 1 and not consequence:
             super().__init__(str(self.problems[0]))
             return
@@ -89,6 +92,11 @@ class InvalidInputError(AllianceGraphError):
         tail = f"\n  … and {more} more" if more > 0 else ""
         then = f"; {consequence}" if consequence else ""
         super().__init__(f"{len(self.problems)} problem(s) in the input{then}:\n{shown}{tail}")
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Rebuilt from its problems, not its message (the initial load's second process
+        hands its errors back pickled)."""
+        return functools.partial(type(self), consequence=self.consequence), (self.problems,)
 
     @classmethod
     def one(

@@ -54,8 +54,9 @@ def name_keys(names: list[str]) -> list[str]:
     return keys if len(keys) == len(names) else [name_key(n) for n in names]
 
 
-def alt_keys(names: tuple[str, ...] | list[str]) -> str:
-    """Alternative names as one string that a text index can search with CONTAINS.
+def alt_keys(names: tuple[str, ...] | list[str], *, keys: list[str] | None = None) -> str:
+    """Alternative names as one string that a text index can search with CONTAINS. `keys`:
+    the names' keys, when the caller has them already (a conversion costs more than a join).
 
     >>> alt_keys(["鄂鋼職工醫院"])
     '|鄂钢职工医院|'
@@ -64,7 +65,8 @@ def alt_keys(names: tuple[str, ...] | list[str]) -> str:
     """
     if not names:
         return ""
-    return _SEPARATOR + _SEPARATOR.join(name_key(n) for n in names) + _SEPARATOR
+    own = keys if keys is not None else [name_key(n) for n in names]
+    return _SEPARATOR + _SEPARATOR.join(own) + _SEPARATOR
 
 
 def alt_needle(key: str) -> str:
@@ -204,14 +206,21 @@ def places_by_division(
     return out
 
 
-def search_keys(names: tuple[str, ...] | list[str], places: tuple[str, ...] | list[str]) -> str:
+def search_keys(
+    names: tuple[str, ...] | list[str],
+    places: tuple[str, ...] | list[str],
+    *,
+    keys: list[str] | None = None,
+) -> str:
     """Every key of an institution (its names', then its places') as one string for a TEXT
     index: exact place lookups search it for `alt_needle(key)`, candidates for n-grams.
+    `keys`: the names' keys, when the caller has them already.
 
     >>> search_keys(["市中医医院"], ["鄂州市"])
     '|市中医医院|鄂州中医医院|鄂州市中医医院|'
     """
-    return join_keys([name_key(n) for n in names], place_keys(names, places))
+    own = keys if keys is not None else [name_key(n) for n in names]
+    return join_keys(own, place_keys(names, places, keys=tuple(own)))
 
 
 def join_keys(own: list[str] | tuple[str, ...], places: tuple[str, ...]) -> str:

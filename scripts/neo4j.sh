@@ -201,7 +201,8 @@ do_start() {
     launch "$data" "$port" "$password"
 }
 
-# Start the server on an existing data directory and wait until it is ready.
+# Start the server on an existing data directory and wait until it is ready. A fourth
+# argument, --password-set, says the directory already has this password (a restart).
 launch() {
     local data="$1" port="$2" password="$3" pid
     # setsid: own session, so Ctrl-C in the calling terminal does not kill it.
@@ -209,7 +210,7 @@ launch() {
     # 9>&-: the server must not inherit the start/stop lock.
     # shellcheck disable=SC2086
     setsid "$JAVA" ${NEO4J_TEST_JAVA_OPTS:--Xms256m -Xmx1g -XX:+ExitOnOutOfMemoryError} \
-        -jar "$JAR" "$data" "$HOST" "$port" "$password" </dev/null >"$LOG" 2>&1 9>&- &
+        -jar "$JAR" "$data" "$HOST" "$port" "$password" ${4:+"$4"} </dev/null >"$LOG" 2>&1 9>&- &
     pid=$!
     echo "$pid" >"$PID_FILE"
     log "starting Neo4j on bolt://$HOST:$port (pid $pid, log $LOG)"
@@ -228,7 +229,7 @@ do_import() {
     # shellcheck disable=SC2086
     NEO4J_HOME="$data" "$JAVA" ${NEO4J_TEST_IMPORT_JAVA_OPTS:--Xmx1g} \
         -cp "$SERVER_DIR/target/lib/*" org.neo4j.cli.AdminTool database import full "$@" 9>&- || rc=$?
-    launch "$data" "$(cur_port)" "$(cur_password)" || return 1
+    launch "$data" "$(cur_port)" "$(cur_password)" --password-set || return 1
     return "$rc"
 }
 

@@ -22,6 +22,7 @@ from graphmodel.dataset import Dataset, merge
 from graphmodel.division import Boundary
 from graphmodel.errors import InvalidInputError, UnavailableError
 from graphmodel.settings import Settings
+from loaders import neo4j_writer
 from loaders.export import digest
 from loaders.neo4j_import import ImportTool, find_import_tool, initial_load, write_import_files
 from loaders.read_store import dataset_of
@@ -103,6 +104,11 @@ ORDER BY type, start, end, toString(valid_from), toString(valid_to)
 """
 
 
+INDEXES: LiteralString = """
+SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, owningConstraint, state
+RETURN name, type, entityType, labelsOrTypes, properties, owningConstraint, state ORDER BY name
+"""
+
 CASES = all_cases()
 PAIRS = [(name, args) for name in sorted(CASES) for args in CASES[name]]
 
@@ -119,6 +125,10 @@ def test_initial_load_holds_what_the_merge_load_holds(
     assert report.rows == sum(dataset.counts().values()) + derived + 1
     # Read back property by property, it is the dataset itself (outline, note and all).
     assert digest(dataset_of(store)) == digest(dataset) == digest(dataset_of(merged))
+    # Its own order of creation (`population_order`), the normal load's indexes, all online.
+    indexes = store.reader.rows(INDEXES)
+    assert indexes == merged.reader.rows(INDEXES)
+    assert {i["state"] for i in indexes} == {"ONLINE"}
 
 
 @pytest.mark.neo4j
@@ -163,6 +173,10 @@ def test_the_import_files_type_dates_lists_and_leave_none_out(
     dataset: Dataset, tmp_path: Path
 ) -> None:
     files = write_import_files(dataset, tmp_path, "g1")
+    # The institution files are written by a second process: what it wrote comes back.
+    written = {f.kind: f.rows for f in files.nodes + files.relationships}
+    assert written["Institution"] == len(dataset.institutions)
+    assert written["LOCATED_IN"] == sum(1 for i in dataset.institutions if i.division)
     header = (tmp_path / "Institution.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("id:ID(Institution),")
     assert "names_alt:string[]" in header and "review_passed_on:date" in header
@@ -175,6 +189,30 @@ def test_the_import_files_type_dates_lists_and_leave_none_out(
     assert "--bad-tolerance=0" in files.arguments()
     state = (tmp_path / "LoadState.csv").read_text(encoding="utf-8")
     assert '"in_progress"' in state and "started:datetime" in state
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "says"),
+    [
+        (InvalidInputError.one("bad name", file="institutions.csv", line=7), InvalidInputError,
+         "institutions.csv"),
+        (TypeError("no import type"), TypeError, "no import type"),
+        # An error the parent could not rebuild arrives as its text.
+        (type("Local", (Exception,), {})("odd"), RuntimeError, "odd"),
+    ],
+)  # fmt: skip
+def test_an_error_writing_the_institutions_reaches_the_caller(
+    dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception,
+    raised: type[Exception], says: str,
+) -> None:  # fmt: skip
+    """The institution file is written in a forked process: its error is raised here."""
+
+    def fail(*_: Any) -> dict[str, Any]:
+        raise error
+
+    monkeypatch.setattr(neo4j_writer.props, "institution_props", fail)
+    with pytest.raises(raised, match=says):
+        write_import_files(dataset, tmp_path, "g1")
 
 
 def test_no_import_tool_is_refused_saying_what_was_looked_for(tmp_path: Path) -> None:

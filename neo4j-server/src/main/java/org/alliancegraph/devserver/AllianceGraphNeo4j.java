@@ -21,7 +21,10 @@ import org.neo4j.io.ByteUnit;
  * connector enabled ("Accessing Neo4j embedded via the Bolt protocol" in the
  * Java reference). Not for production.
  *
- * <p>Usage: {@code AllianceGraphNeo4j DATA_DIR BOLT_HOST BOLT_PORT PASSWORD}
+ * <p>Usage: {@code AllianceGraphNeo4j DATA_DIR BOLT_HOST BOLT_PORT PASSWORD [--password-set]}
+ * ({@code --password-set}: DATA_DIR is one this server ran on before with PASSWORD, so the
+ * password is not set again: on a just-started JVM that one statement took ~13 s, a third
+ * of a restart after an initial load, scripts/neo4j.sh import).
  *
  * <p>Prints {@code READY bolt://HOST:PORT} once Bolt is accepting
  * authenticated connections; stops cleanly on SIGTERM/SIGINT. Exit codes:
@@ -30,8 +33,10 @@ import org.neo4j.io.ByteUnit;
 public final class AllianceGraphNeo4j {
 
     public static void main(String[] args) {
-        if (args.length != 4) {
-            fail(2, "usage: AllianceGraphNeo4j DATA_DIR BOLT_HOST BOLT_PORT PASSWORD", null);
+        boolean passwordSet = args.length == 5 && args[4].equals("--password-set");
+        if (args.length != 4 && !passwordSet) {
+            fail(2, "usage: AllianceGraphNeo4j DATA_DIR BOLT_HOST BOLT_PORT PASSWORD [--password-set]",
+                    null);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         String host = args[1];
@@ -80,8 +85,10 @@ public final class AllianceGraphNeo4j {
         // "change required". Embedded transactions run with full privileges, so
         // we can set the password directly (public API, no auth file tricks).
         try {
-            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+            if (!passwordSet) {
+                dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                        "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+            }
         } catch (RuntimeException e) {
             // Reused data dir that already has this password: Neo4j refuses to
             // "change" a password to itself; that is exactly the state we want.
