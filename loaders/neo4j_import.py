@@ -282,7 +282,7 @@ def write_import_files(
     # that the server need not derive it after the import (at 1M that took longer than the
     # import itself). Same rows as `Neo4jStore.refresh_route_pool` makes.
     host, senior, local = w.pool_relationships(dataset)
-    for kind, start, end, rows in (
+    for kind, start, end, derived_rows in (
         ("POOL_HOST", "Alliance", "Division", ((a, x, {"valid_from": f, "valid_to": t})
                                                for a, x, f, t in host)),
         ("POOL_SENIOR", "Institution", "Alliance", ((i, a, {"valid_from": f, "valid_to": t})
@@ -291,7 +291,7 @@ def write_import_files(
     ):  # fmt: skip
         derived = _File(files.directory / f"{kind}.csv", kind, start, end)
         files.relationships.append(derived)
-        _write(derived, rows, progress)
+        _write(derived, derived_rows, progress)
     files.pool = True
     marker = stamp | {"status": "in_progress", "initial": True,
                       "started": datetime.now(UTC).replace(microsecond=0),

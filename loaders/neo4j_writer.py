@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any, LiteralString, TypeVar
 
 from graphmodel.dataset import Dataset
@@ -292,9 +293,9 @@ def all_pool_work(reader: Any) -> Iterator[Callable[[Any], None]]:
     alliances = [r["id"] for r in reader.run(ALL_ALLIANCES)]
     seniors = [r["id"] for r in reader.run(ALL_SENIORS)]
     for batch in batches(alliances, POOL_BATCH):
-        yield lambda tx, batch=batch: refresh_pool(tx, batch)
+        yield partial(refresh_pool, alliances=batch)
     for batch in batches(seniors, LOCAL_BATCH):
-        yield lambda tx, batch=batch: refresh_local(tx, batch)
+        yield partial(refresh_local, institutions=batch)
 
 
 # How far up the division tree the pool relationships reach: the `{0,6}` of the statements.

@@ -105,7 +105,7 @@ def _manifest(markers: list[tuple[str, str | None]]) -> dict[str, Any]:
     """The manifest the load recorded; several loads' manifests merged (as `merge` does)."""
     if not markers:
         raise UnavailableError("the database holds no completed load (no LoadState marker)")
-    found = [json.loads(m) if m else {"id": d} for d, m in markers]
+    found: list[dict[str, Any]] = [json.loads(m) if m else {"id": d} for d, m in markers]
     if len(found) == 1:
         m = found[0]
         return {
