@@ -37,5 +37,6 @@ export TEST_NEO4J_URI="$NEO4J_URI" TEST_NEO4J_USER="$NEO4J_USER" TEST_NEO4J_PASS
 unset NEO4J_URI NEO4J_USER NEO4J_PASSWORD
 
 ruff check .
+mypy  # strict, on the packages pyproject.toml lists
 ruff format --check . >/dev/null || echo "test.sh: note: ruff format would reformat some files"
 python -m pytest "$@"
