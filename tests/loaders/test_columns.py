@@ -4,6 +4,7 @@ and column, in the same order, and nothing returned."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -58,12 +59,26 @@ def test_a_clean_csv_is_read_by_column() -> None:
         "id,name\na,b,c\n",  # too many
         "id,name\na,b\x07\n",  # a control character
         'id,name\na,"b\n',  # a quote never closed
+        "id,name\na," + "x" * (tables.MAX_CELL_CHARS + 1) + "\n",  # a cell too long
+        'id,name\na,"' + "x" * (tables.MAX_CELL_CHARS + 1) + '"\n',  # quoted
+        'id,name\na,"' + '""' * (tables.MAX_CELL_CHARS // 2 + 1) + '"\n',  # its raw text only
+        "id,name\n" + "a,b\r" * (tables.MAX_LINE // 4 + 1) + "\n",  # one line of short records
+        ",".join(f"c{k}" for k in range(tables.MAX_COLUMNS + 1)) + "\n",  # too many columns
+        ",".join("x" * tables.MAX_CELL_CHARS for _ in range(tables.MAX_COLUMNS + 1)) + "\n",
     ],
 )
 def test_anything_but_a_clean_csv_is_read_record_by_record(text: str) -> None:
+    limit = csv.field_size_limit()
     fast, slow = tables.parse_csv_columns(text, "t.csv"), tables.parse_csv(text, "t.csv")
     assert fast.columns is None
     assert (fast.rows, fast.problems, fast.header_ok) == (slow.rows, slow.problems, slow.header_ok)
+    assert csv.field_size_limit() == limit  # the reader's limit is put back
+
+
+def test_a_clean_csv_with_cells_as_long_as_allowed_is_read_by_column() -> None:
+    longest = "x" * tables.MAX_CELL_CHARS
+    t = tables.parse_csv_columns(f"id,name\na,{longest}\n", "t.csv")
+    assert t.columns is not None and t.columns.cells == [("a",), (longest,)]
 
 
 @pytest.mark.parametrize("sample", [s["id"] for s in list_samples()])
