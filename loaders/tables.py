@@ -26,7 +26,6 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -341,30 +340,6 @@ def _long_line(text: str) -> tuple[int, int] | None:
         start, number = end + 1, number + 1
 
 
-def _may_hold_long_cells(text: str) -> bool:
-    """Whether a cell or a line of `text` may be too long for `csv.reader`'s field limit to
-    catch alone. Without a quote or a carriage return, a cell is its raw text and a record
-    its line: the reader (limited to `MAX_CELL_CHARS`) then refuses any longer cell, and a
-    record of at most `MAX_COLUMNS` such cells (`parse_csv_columns` checks the header's
-    count) is shorter than `MAX_LINE`. Only a text with quotes (a quoted cell's raw text
-    may be twice its length) or carriage returns (the reader ends a record at a lone one)
-    needs every line measured: one split at C speed, but a quarter second per national
-    table, and national tables are written with neither.
-    """
-    return ('"' in text or "\r" in text) and max(map(len, text.split("\n"))) > MAX_CELL_CHARS
-
-
-@contextmanager
-def _field_limit(limit: int) -> Iterator[None]:
-    """`csv.field_size_limit` set to `limit` for the block (the limit is the module's, for
-    every reader: it is put back as it was)."""
-    before = csv.field_size_limit(limit)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(before)
-
-
 def parse_csv_columns(text: str, file: str) -> Table:
     """`parse_csv`, read a column at a time when nothing needs a record-by-record look.
 
@@ -376,17 +351,15 @@ def parse_csv_columns(text: str, file: str) -> Table:
     `parse_csv`, which reads the text again and says where: the answer is the same either
     way, only faster for a clean table.
     """
-    if CONTROL.search(text) or _may_hold_long_cells(text):
+    # No line longer than a cell may be: then neither is any cell (nor any line too long).
+    if CONTROL.search(text) or max(map(len, text.split("\n"))) > MAX_CELL_CHARS:
         return parse_csv(text, file)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        with _field_limit(MAX_CELL_CHARS):  # a longer cell stops the reader: see parse_csv
-            records = list(reader)
+        records = list(reader)
     except csv.Error:
         return parse_csv(text, file)
     if not records or reader.line_num != len(records) or len(records) > MAX_ROWS + 1:
-        return parse_csv(text, file)
-    if len(records[0]) > MAX_COLUMNS:  # (its line may be too long: parse_csv says which)
         return parse_csv(text, file)
     problems: list[Problem] = []
     header = _header(records[0], file, problems)
