@@ -58,6 +58,12 @@ def test_a_clean_csv_is_read_by_column() -> None:
         "id,name\na,b,c\n",  # too many
         "id,name\na,b\x07\n",  # a control character
         'id,name\na,"b\n',  # a quote never closed
+        "id,name\na," + "x" * (tables.MAX_CELL_CHARS + 1) + "\n",  # a cell too long
+        'id,name\na,"' + "x" * (tables.MAX_CELL_CHARS + 1) + '"\n',  # quoted
+        'id,name\na,"' + '""' * (tables.MAX_CELL_CHARS // 2 + 1) + '"\n',  # its raw text only
+        "id,name\n" + "a,b\r" * (tables.MAX_LINE // 4 + 1) + "\n",  # one line of short records
+        ",".join(f"c{k}" for k in range(tables.MAX_COLUMNS + 1)) + "\n",  # too many columns
+        ",".join("x" * tables.MAX_CELL_CHARS for _ in range(tables.MAX_COLUMNS + 1)) + "\n",
     ],
 )
 def test_anything_but_a_clean_csv_is_read_record_by_record(text: str) -> None:
