@@ -301,9 +301,7 @@ def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:
     name the same destinations shares it. The origin is left out of every answer; it is
     part of the key only when the pool holds it.
     """
-    origin = ctx.origin.id
-    held = origin if origin in _pool_ids(ctx) else None
-    shape = (held, *(_shape(d) for d in drafts))
+    shape = (_held_origin(ctx), *(_shape(d) for d in drafts))
     return kept(ctx.pool, ("admissible", shape), lambda: _merge(ctx, drafts))
 
 
@@ -335,6 +333,13 @@ def _shape(d: _Draft) -> tuple[Any, ...]:
 
 def _pool_ids(ctx: RouteContext) -> frozenset[str]:
     return kept(ctx.pool, ("ids",), lambda: frozenset(c.institution.id for c in ctx.pool))
+
+
+def _held_origin(ctx: RouteContext) -> str | None:
+    """The origin's id when the pool holds it (what is kept must then leave it out of its
+    own answers), else None: the part of a kept draft's key that is the origin's."""
+    origin = ctx.origin.id
+    return origin if origin in _pool_ids(ctx) else None
 
 
 def _merge(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:
@@ -914,10 +919,8 @@ def _level(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | No
     # The draft reads the request through its rules and the patient, the origin through
     # its level (and its own id or divisions only when the pool holds it or a rule names
     # the nearest): every such origin of the region shares one draft.
-    origin = ctx.origin.id
-    held = origin if origin in _pool_ids(ctx) else None
     near = ctx.ancestry if any(r.params.get("nearest") for r in choices) else None
-    key = ("level-draft", literal, ctx.origin.level.rank, held, near)
+    key = ("level-draft", literal, ctx.origin.level.rank, _held_origin(ctx), near)
     return kept(by_kind, key, lambda: _level_draft(ctx, req, choices, levels, literal))
 
 
