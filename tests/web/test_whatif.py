@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.web.conftest import Server, option, screenshot
 from tests.web.test_pages import click_graph_node
 
-MIDPOINT = """([a, b]) => {
+# Points along the drawn edge a → b, in chart pixels, the middle first. ECharts draws a
+# label or another edge over some of them; the caller hovers each until the edge is hit.
+ALONG = """([a, b]) => {
     const c = window.alliancegraph.chart('graph');
     const data = c.getModel().getSeriesByIndex(0).getData();
     const at = (id) => {
@@ -18,8 +23,52 @@ MIDPOINT = """([a, b]) => {
         return null;
     };
     const [p, q] = [at(a), at(b)];
-    return [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2];
+    const on = (f) => [p[0] + f * (q[0] - p[0]), p[1] + f * (q[1] - p[1])];
+    return [0.5, 0.4, 0.6, 0.3, 0.7].map(on);
 }"""
+# What the pointer is over, as ECharts reports it (mouseover / mouseout on the chart).
+WATCH_HOVER = """() => {
+    const c = window.alliancegraph.chart('graph');
+    window.__hovered = null;
+    c.on('mouseover', (p) => {
+        window.__hovered = {type: p.dataType, source: p.data?.source, target: p.data?.target};
+    });
+    c.on('mouseout', () => { window.__hovered = null; });
+}"""
+
+
+def click_graph_edge(page: Any, source: str, target: str) -> None:
+    """Click the drawn edge source → target where the pointer is over it and nothing else.
+
+    A bare click at the computed midpoint proved flaky in CI: the chart is scrolled so its
+    middle is in the viewport, the layout is read once it stopped moving, and each point
+    along the edge is hovered until ECharts itself says the edge is under the pointer.
+    """
+    page.evaluate("document.querySelector('#graph-chart').scrollIntoView({block: 'center'})")
+    page.evaluate(WATCH_HOVER)
+    points = page.evaluate(ALONG, [source, target])
+    for _ in range(20):  # until two readings 100 ms apart agree (no animation under way)
+        page.wait_for_timeout(100)
+        again = page.evaluate(ALONG, [source, target])
+        if again == points:
+            break
+        points = again
+    box = page.locator("#graph-chart").bounding_box()
+    wanted = {"type": "edge", "source": source, "target": target}
+    for x, y in points:
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        try:
+            page.wait_for_function(
+                "w => JSON.stringify(window.__hovered) === w",
+                arg=json.dumps(wanted, separators=(",", ":")),
+                timeout=1500,
+            )
+        except PlaywrightTimeout:
+            continue
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        return
+    raise AssertionError(f"no point along {source} → {target} hovers that edge: {points}")
+
 
 CHAIN = "graph?alliance=linkou-ur-mdj-first"
 
@@ -60,10 +109,7 @@ def test_what_if_panel_shows_the_difference_of_changes_picked_from_the_graph(
     assert page.locator("#whatif-routes tbody tr").count() == 0  # the pairings still hold
 
     # Click the pairing up to the city hospital too: the README's example, on the page.
-    page.locator("#graph-chart").scroll_into_view_if_needed()
-    x, y = page.evaluate(MIDPOINT, ["linkou-mdj-first-people", "linkou-county-people"])
-    box = page.locator("#graph-chart").bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    click_graph_edge(page, "linkou-mdj-first-people", "linkou-county-people")
     page.wait_for_selector("#whatif-changes[data-count='2']")
     assert "结束对口：牡丹江市第一人民医院 → 林口县人民医院" in page.inner_text("#whatif-changes")
     page.click("#whatif-run")
