@@ -82,13 +82,9 @@ class Division:
     def parent(self, info: Info[Context, None]) -> Division | None:
         found = precomputed(self, info)
         # Not in the plan: the loaders' coroutine, which graphql-core awaits.
-        return self._parent(info) if found is MISSING else found  # type: ignore[return-value]
-
-    async def _parent(self, info: Info[Context, None]) -> Division | None:
-        if self.parent_code is None:
-            return None
-        found = await info.context.loaders.divisions.load(self.parent_code)
-        return Division.from_domain(found) if found else None
+        if found is MISSING:
+            return division_by_code(info, self.parent_code)  # type: ignore[return-value]
+        return found  # type: ignore[no-any-return]
 
     @strawberry.field
     def children(self, info: Info[Context, None]) -> list[Division]:
@@ -116,6 +112,14 @@ class Division:
         found = await info.context.run(INSTITUTION_LIST, filter=within, limit=size + 1,
                                        after=decode_cursor(after))  # fmt: skip
         return connection([Institution.from_domain(i) for i in found], size)
+
+
+async def division_by_code(info: Info[Context, None], code: str | None) -> Division | None:
+    """A division by its code through the request's loader (the field was not in the plan)."""
+    if code is None:
+        return None
+    found = await info.context.loaders.divisions.load(code)
+    return Division.from_domain(found) if found else None
 
 
 @strawberry.type(description="A service grid (网格)")
@@ -166,13 +170,9 @@ class Institution:
     def division(self, info: Info[Context, None]) -> Division | None:
         found = precomputed(self, info)
         # Not in the plan: the loaders' coroutine, which graphql-core awaits.
-        return self._division(info) if found is MISSING else found  # type: ignore[return-value]
-
-    async def _division(self, info: Info[Context, None]) -> Division | None:
-        if self.division_code is None:
-            return None
-        found = await info.context.loaders.divisions.load(self.division_code)
-        return Division.from_domain(found) if found else None
+        if found is MISSING:
+            return division_by_code(info, self.division_code)  # type: ignore[return-value]
+        return found  # type: ignore[no-any-return]
 
     @strawberry.field(description="Memberships valid on `on` (default today)")
     def memberships(self, info: Info[Context, None], on: date | None = None
@@ -309,13 +309,9 @@ class Alliance:
     def division(self, info: Info[Context, None]) -> Division | None:
         found = precomputed(self, info)
         # Not in the plan: the loaders' coroutine, which graphql-core awaits.
-        return self._division(info) if found is MISSING else found  # type: ignore[return-value]
-
-    async def _division(self, info: Info[Context, None]) -> Division | None:
-        if self.division_code is None:
-            return None
-        found = await info.context.loaders.divisions.load(self.division_code)
-        return Division.from_domain(found) if found else None
+        if found is MISSING:
+            return division_by_code(info, self.division_code)  # type: ignore[return-value]
+        return found  # type: ignore[no-any-return]
 
     @strawberry.field(description="Members valid on `on` (default today), lead first")
     def members(self, info: Info[Context, None], on: date | None = None) -> list[Member]:
