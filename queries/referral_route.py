@@ -228,10 +228,8 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
     origin: Institution | None = by_id.get(req.origin)
     if origin is None:
         raise NotFoundError("institution", req.origin)
-    ancestry = _ancestry(graph, origin.division)
-    policy = _policy(graph, ancestry, day)
-    pool = _candidates(graph, policy, ancestry, day)
-    institutions = dict(_known(graph, policy, pool))
+    ancestry, policy, pool, known = _home(graph, origin.division, day)
+    institutions = dict(known)
     institutions[origin.id] = origin
     up = _up_pairs(graph, origin.id, day)
     alliances = graph.by_label.get(_ALLIANCE, {})
@@ -269,6 +267,25 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
         if found is not None:
             institutions[found.id] = found
     return _context(origin, ancestry, policy, institutions, up, down, pool, lower)
+
+
+def _home(
+    graph: MemoryGraph, division: str | None, day: date
+) -> tuple[tuple[str, ...], Policy | None, Pool, dict[str, Institution]]:
+    """What a route reads of its origin's division on `day`: the ancestry, the policy in
+    force there, the region's pool and the institutions every route of the pool refers
+    to. The same for every origin of the division, so kept per division and day: one
+    lookup per route instead of four."""
+    memo = graph.day_memo(day)
+    key = ("route-home", division)
+    found: tuple[tuple[str, ...], Policy | None, Pool, dict[str, Institution]] | None
+    found = memo.get(key)
+    if found is None:
+        ancestry = _ancestry(graph, division)
+        policy = _policy(graph, ancestry, day)
+        pool = _candidates(graph, policy, ancestry, day)
+        found = memo[key] = (ancestry, policy, pool, _known(graph, policy, pool))
+    return found
 
 
 def _known(graph: MemoryGraph, policy: Policy | None, pool: Pool) -> dict[str, Institution]:
@@ -411,7 +428,12 @@ def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
         if depth == MAX_HOPS:
             continue
         for upper, p in pairings.get((_INSTITUTION, node), ()):
-            if not p.holds_on(day) or (alliance is not None and p.alliance != alliance):
+            if alliance is not None and p.alliance != alliance:
+                continue
+            # `p.holds_on(day)`, inline: this loop runs for every pairing of every route.
+            if (p.valid_from is not None and p.valid_from > day) or (
+                p.valid_to is not None and p.valid_to < day
+            ):
                 continue
             if id(p) not in found:
                 found[id(p)] = Link(node, upper[1], alliances.get(p.alliance), pairing=p)
