@@ -358,14 +358,21 @@ def _shape(d: _Draft) -> tuple[Any, ...]:
 
 
 def _pool_ids(ctx: RouteContext) -> frozenset[str]:
-    return kept(ctx.pool, ("ids",), lambda: frozenset(c.institution.id for c in ctx.pool))
+    return kept(ctx.pool, _IDS, lambda: frozenset(c.institution.id for c in ctx.pool))
 
 
 def _held_origin(ctx: RouteContext) -> str | None:
     """The origin's id when the pool holds it (what is kept must then leave it out of its
     own answers), else None: the part of a kept draft's key that is the origin's."""
     origin = ctx.origin.id
-    return origin if origin in _pool_ids(ctx) else None
+    memo = getattr(ctx.pool, "memo", None)
+    ids = memo.get(_IDS) if memo is not None else None
+    if ids is None:  # (`_pool_ids`, without its calls when the pool keeps it already)
+        ids = _pool_ids(ctx)
+    return origin if origin in ids else None
+
+
+_IDS = ("ids",)
 
 
 def _merge(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:
@@ -489,9 +496,7 @@ def _hops(
     """The recommended hops: along the agreed chain, else to the draft's own targets (or the
     first admissible destination), named by level when there are several."""
     if d.chain:
-        return tuple(
-            _link_hop(ctx, link, d.rule, o) for link in _ordered_chain(d.chain, ctx.origin.id)
-        )
+        return tuple([_link_hop(ctx, x, d.rule, o) for x in _ordered_chain(d.chain, ctx.origin.id)])
     targets = _unique(d.targets) or [ctx.institutions[admissible[0].id]]
     if len(targets) == 1 and not d.levels:
         return (Hop(o, InstitutionRef.of(targets[0]), d.via, d.rule),)
@@ -543,13 +548,16 @@ def _ordered_chain(chain: list[Link], origin: str) -> list[Link]:
     """Breadth-first from the origin, so hops read one level up at a time."""
     if len(chain) == 1:
         return [chain[0]] if chain[0].lower == origin else []
+    # Each node's links, in the order they are followed: grouped and sorted once.
+    below: dict[str, list[Link]] = {}
+    for x in chain:
+        below.setdefault(x.lower, []).append(x)
+    for links in below.values():
+        links.sort(key=lambda x: (x.alliance.id if x.alliance else "", x.upper))
     out, seen, queue = [], set(), deque([origin])
     while queue:
         node = queue.popleft()
-        for link in sorted(
-            (x for x in chain if x.lower == node),
-            key=lambda x: (x.alliance.id if x.alliance else "", x.upper),
-        ):
+        for link in below.get(node, ()):
             key = (link.lower, link.upper, link.alliance.id if link.alliance else "")
             if key not in seen:
                 seen.add(key)
@@ -887,7 +895,7 @@ def _alliance(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft |
     if req.direction is not Direction.UP or not ctx.up_links:
         return None
     origin = ctx.origin.id
-    first = tuple(x.upper for x in ctx.up_links if x.lower == origin)
+    first = tuple([x.upper for x in ctx.up_links if x.lower == origin])
     if not first:
         return None
     # Its words and what it admits beyond the chain read the origin only through its level
@@ -897,7 +905,7 @@ def _alliance(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft |
         ctx, req, by_kind, [ctx.institutions[i] for i in first]))  # fmt: skip
     chain = list(ctx.up_links)
     return _Draft(t.via, t.rule, t.targets, t.zh, t.en, (), chain, [], t.pooled,
-                  (key, tuple(x.upper for x in chain)))  # fmt: skip
+                  (key, tuple([x.upper for x in chain])))  # fmt: skip
 
 
 def _alliance_draft(

@@ -312,20 +312,35 @@ def _context(
     pool: list[Candidate] | Pool,
     lower: list[Candidate],
 ) -> RouteContext:
-    def link_key(x: Link) -> tuple[str, str, str, str]:
-        fact = x.pairing.key if x.pairing else x.channel.key if x.channel else ""
-        return (x.lower, x.upper, x.alliance.id if x.alliance else "", fact)
-
     return RouteContext(
         origin=origin,
         ancestry=ancestry,
         policy=policy,
         institutions=institutions,  # compared as a mapping: its order is nobody's business
-        up_links=tuple(sorted(up, key=link_key)) if len(up) > 1 else tuple(up),
-        down_links=tuple(sorted(down, key=link_key)) if len(down) > 1 else tuple(down),
+        up_links=_sorted_links(up),
+        down_links=_sorted_links(down),
         pool=pool if isinstance(pool, Pool) else _sorted_pool(pool),
         lower=tuple(sorted(lower, key=lambda c: c.institution.id)),
     )
+
+
+def _link_key(x: Link) -> tuple[str, str, str, str]:
+    fact = x.pairing.key if x.pairing else x.channel.key if x.channel else ""
+    return (x.lower, x.upper, x.alliance.id if x.alliance else "", fact)
+
+
+def _ends(x: Link) -> tuple[str, str, str]:
+    return (x.lower, x.upper, x.alliance.id if x.alliance else "")
+
+
+def _sorted_links(links: list[Link]) -> tuple[Link, ...]:
+    """`links` by `_link_key`. When no two share their ends and alliance, the fact's key
+    (formatted from its dates) never decides the order, so it is not built."""
+    if len(links) < 2:
+        return tuple(links)
+    if len({_ends(x) for x in links}) == len(links):
+        return tuple(sorted(links, key=_ends))
+    return tuple(sorted(links, key=_link_key))
 
 
 def _sorted_pool(pool: list[Candidate]) -> Pool:
