@@ -19,6 +19,12 @@ call of a region pays it, and is reported apart as "cold".) Beside the warm medi
 same origins, "new origin" times the first route of other township centres of the same
 counties (the region warm, the origin never routed), against their own BFS.
 
+Those single passes move with the box's load between them, so the route's figure is taken
+from interleaved rounds (`--rounds`, 15): each round times the BFS, the general route,
+the cardiovascular route and the BFS again, every origin `--repeats` (5) times each; a
+round's ratio is its route median over the median of its two BFS passes, and the figure
+is the median of the rounds' ratios, every round reported beside it.
+
     .venv/bin/python -m bench.embedded --institutions 1000000 [--folder DIR]
 
 `--folder DIR` (a folder written by `python -m bench.synthetic --write DIR`) adds the
@@ -128,7 +134,14 @@ def neighbours(graph: MemoryGraph, centres: list[str], origins: list[str]) -> li
     return [c for c in centres if c not in used and county_of(graph, c) in counties]
 
 
-def routes(store: MemoryStore, centres: list[str], runs: int, rng: random.Random) -> dict[str, Any]:
+def routes(
+    store: MemoryStore,
+    centres: list[str],
+    runs: int,
+    rng: random.Random,
+    rounds: int = 15,
+    repeats: int = 5,
+) -> dict[str, Any]:
     graph, query = store.graph, REGISTRY["referral_route"]
     origins = [rng.choice(centres) for _ in range(runs)]
     others = neighbours(graph, centres, origins)
@@ -155,7 +168,53 @@ def routes(store: MemoryStore, centres: list[str], runs: int, rng: random.Random
             "new_origin_ratio": first / fresh_bfs,
             "new_origins": len(fresh),
         }
+    out["rounds"] = interleaved(store, origins, rounds, repeats)
     return out
+
+
+def interleaved(
+    store: MemoryStore, origins: list[str], rounds: int, repeats: int
+) -> dict[str, Any]:
+    """Route and BFS in alternating rounds, so that a change of the box's load between
+    them moves both: each round times the BFS, the general route, the cardiovascular
+    route and the BFS again, every origin `repeats` times each (warm: the pools are
+    built); the round's ratio is its route median over the median of both BFS passes.
+    The figure is the median of the rounds' ratios; every round is reported."""
+    graph, query = store.graph, REGISTRY["referral_route"]
+    reqs = {
+        c: [RouteRequest(origin=o, condition=c, on=DAY) for o in origins]
+        for c in ("general", "cardiovascular")
+    }
+
+    def samples(calls: list[Callable[[], Any]]) -> list[float]:
+        return [timed(c) * 1000 for _ in range(repeats) for c in calls]
+
+    bfs_calls = [lambda o=o: route_bfs(graph, o) for o in origins]
+    route_calls = {
+        c: [lambda r=r: store.run(query, request=r) for r in rs] for c, rs in reqs.items()
+    }
+    each: list[dict[str, Any]] = []
+    for _ in range(rounds):
+        before = samples(bfs_calls)
+        medians = {c: statistics.median(samples(calls)) for c, calls in route_calls.items()}
+        after = samples(bfs_calls)
+        bfs = statistics.median(before + after)
+        each.append({
+            "bfs_median_ms": bfs,
+            "bfs_before_median_ms": statistics.median(before),
+            "bfs_after_median_ms": statistics.median(after),
+            **{f"{c}_median_ms": m for c, m in medians.items()},
+            **{f"{c}_ratio": m / bfs for c, m in medians.items()},
+            "loadavg_1min": os.getloadavg()[0],
+        })  # fmt: skip
+    summary: dict[str, Any] = {"rounds": rounds, "repeats": repeats, "each": each}
+    for name in ("bfs", "general", "cardiovascular"):
+        summary[f"{name}_median_ms"] = statistics.median(r[f"{name}_median_ms"] for r in each)
+    for c in ("general", "cardiovascular"):
+        ratios = sorted(r[f"{c}_ratio"] for r in each)
+        summary[f"{c}_ratio_median"] = statistics.median(ratios)
+        summary[f"{c}_ratio_min"], summary[f"{c}_ratio_max"] = ratios[0], ratios[-1]
+    return summary
 
 
 def validate(store: MemoryStore) -> dict[str, Any]:
@@ -240,9 +299,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--institutions", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved route/BFS rounds")
+    parser.add_argument("--repeats", type=int, default=5, help="calls per origin per round")
     parser.add_argument("--folder", type=Path, help="also time loading this dataset folder")
     parser.add_argument("--load-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--skip-store", action="store_true", help="only the load, if --folder")
+    parser.add_argument("--route-only", action="store_true", help="no validate, no search")
     args = parser.parse_args(argv)
     if args.load_child:
         print(json.dumps(load_child(args.load_child)))
@@ -267,8 +329,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         result["institutions"] = args.institutions
         result["build_seconds"] = time.perf_counter() - t
         result["peak_rss_mb_after_build"] = peak_rss_mb()
-        result["route"] = routes(store, syn.index.township_centres, args.runs, rng)
-        print("route", json.dumps(result["route"]))
+        result["route"] = routes(
+            store, syn.index.township_centres, args.runs, rng, args.rounds, args.repeats
+        )
+        print("route", json.dumps({k: v for k, v in result["route"].items() if k != "rounds"}))
+        print("rounds", json.dumps({k: v for k, v in result["route"]["rounds"].items()
+                                    if k != "each"}))  # fmt: skip
+        for k, r in enumerate(result["route"]["rounds"]["each"]):
+            print(f"  round {k}", json.dumps(r))
+    if not args.skip_store and not args.route_only:
         result["validate"] = validate(store)
         print("validate", json.dumps(result["validate"]))
         result["search"] = search(store, args.runs, rng)

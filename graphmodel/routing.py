@@ -31,6 +31,7 @@ from graphmodel.consequences import consequences_of
 from graphmodel.counterpart import Pairing
 from graphmodel.enums import Direction, Level, Modality, ReferralRole, RuleKind, Severity
 from graphmodel.errors import InvalidInputError
+from graphmodel.frozen_init import quick_init
 from graphmodel.institution import Institution
 from graphmodel.policy import Policy, Rule
 from graphmodel.referral import Channel
@@ -78,6 +79,7 @@ class RouteRequest:
     phase: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Link:
     """One agreed step between two institutions: a counterpart pairing or a channel."""
@@ -94,6 +96,7 @@ class Link:
         return fact.source if fact else ""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Candidate:
     """An institution a level-named or nearest-first referral may reach."""
@@ -102,6 +105,7 @@ class Candidate:
     ancestry: tuple[str, ...]  # its divisions, nearest first
 
 
+@quick_init
 @dataclass(frozen=True)
 class RouteContext:
     origin: Institution
@@ -114,6 +118,7 @@ class RouteContext:
     lower: tuple[Candidate, ...] = ()  # down: lower-level institutions of its jurisdiction
 
 
+@quick_init
 @dataclass(frozen=True)
 class InstitutionRef:
     id: str | None
@@ -125,6 +130,7 @@ class InstitutionRef:
         return cls(i.id, i.name, str(i.level))  # the value as a plain str, without `.value`
 
 
+@quick_init
 @dataclass(frozen=True)
 class RuleRef:
     id: str
@@ -138,6 +144,7 @@ class RuleRef:
         return cls(r.id, r.kind.value, r.source, r.text, r.modality.value if r.modality else None)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Basis:
     """Why a destination is admissible: the rule, how strongly it binds, its clause."""
@@ -152,6 +159,7 @@ class Basis:
         return cls(r.id, r.kind, r.modality, r.source)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Destination:
     """An admissible receiving institution; `preferred` when the applicable rule puts it first."""
@@ -163,6 +171,7 @@ class Destination:
     basis: Basis
 
 
+@quick_init
 @dataclass(frozen=True)
 class Consequence:
     """What a route (or leaving it) changes for the patient, under a rule of kind consequence."""
@@ -177,6 +186,7 @@ class Consequence:
     message_en: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class AllianceRef:
     id: str
@@ -184,6 +194,7 @@ class AllianceRef:
     kind: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class Hop:
     source: InstitutionRef
@@ -193,6 +204,7 @@ class Hop:
     alliance: AllianceRef | None = None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Route:
     verdict: str  # preferred | admissible | refused
@@ -233,11 +245,18 @@ class _Draft:
     # Or, instead of `also`: the pool's institutions a filter admits, the origin not yet
     # left out, under one rule (key, institutions, rule); their destinations are kept.
     pooled: tuple[tuple[Any, ...], tuple[Institution, ...], RuleRef] | None = None
+    # For a draft kept per request shape (`ByKind`): what, beside that shape, decides all
+    # `_merge` reads of it (the key it is kept under; for the alliance draft also its chain's
+    # uppers). The merged destinations of drafts that all have one are kept by these keys.
+    memo_key: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def binding(self) -> bool:
         """A rule that says must leaves nothing underneath admissible."""
-        return self.rule.modality == Modality.MUST.value
+        return self.rule.modality == _MUST
+
+
+_MUST = Modality.MUST.value
 
 
 def conditions_of(policy: Policy | None) -> tuple[str, ...]:
@@ -287,21 +306,28 @@ def decide(ctx: RouteContext, req: RouteRequest) -> Route:
         drafts.append(d)
         if d.binding:
             break
-    route = _finish(ctx, req, drafts)
+    route = _finish(ctx, req, drafts, by_kind)
     if not by_kind[RuleKind.CONSEQUENCE]:
         return route
     return replace(route, consequences=consequences_of(ctx, req, route))
 
 
-def _admissible(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:
+def _admissible(ctx: RouteContext, drafts: list[_Draft], by_kind: ByKind) -> _Merged:
     """Every destination the drafts admit, preferred first, with the words for the others.
 
     What the drafts name decides the answer (an id names one institution in one graph), so
     it is kept on the pool per the drafts' shape: every origin of a region whose rules
     name the same destinations shares it. The origin is left out of every answer; it is
-    part of the key only when the pool holds it.
+    part of the key only when the pool holds it. Drafts kept per request shape (the
+    alliance and level drafts of an ordinary route) are named by their memo keys instead,
+    and the answer kept with that shape: the same answer, without building and hashing
+    each draft's shape on every call.
     """
-    shape = (_held_origin(ctx), *(_shape(d) for d in drafts))
+    held = _held_origin(ctx)
+    keys = tuple(d.memo_key for d in drafts)
+    if keys and None not in keys:
+        return kept(by_kind, ("admissible", held, keys), lambda: _merge(ctx, drafts))
+    shape = (held, *(_shape(d) for d in drafts))
     return kept(ctx.pool, ("admissible", shape), lambda: _merge(ctx, drafts))
 
 
@@ -332,14 +358,21 @@ def _shape(d: _Draft) -> tuple[Any, ...]:
 
 
 def _pool_ids(ctx: RouteContext) -> frozenset[str]:
-    return kept(ctx.pool, ("ids",), lambda: frozenset(c.institution.id for c in ctx.pool))
+    return kept(ctx.pool, _IDS, lambda: frozenset(c.institution.id for c in ctx.pool))
 
 
 def _held_origin(ctx: RouteContext) -> str | None:
     """The origin's id when the pool holds it (what is kept must then leave it out of its
     own answers), else None: the part of a kept draft's key that is the origin's."""
     origin = ctx.origin.id
-    return origin if origin in _pool_ids(ctx) else None
+    memo = getattr(ctx.pool, "memo", None)
+    ids = memo.get(_IDS) if memo is not None else None
+    if ids is None:  # (`_pool_ids`, without its calls when the pool keeps it already)
+        ids = _pool_ids(ctx)
+    return origin if origin in ids else None
+
+
+_IDS = ("ids",)
 
 
 def _merge(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:
@@ -389,10 +422,10 @@ def _pooled_destinations(
     return kept(ctx.pool, ("destinations", key, rule), make)
 
 
-def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft]) -> Route:
+def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft], by_kind: ByKind) -> Route:
     o = InstitutionRef.of(ctx.origin)
     policy_id = ctx.policy.id if ctx.policy else None
-    merged = _admissible(ctx, drafts)
+    merged = _admissible(ctx, drafts, by_kind)
     admissible = merged.destinations
     if not drafts or not admissible:
         rule = drafts[0].rule if drafts else RuleRef("none", "none", "")
@@ -463,9 +496,7 @@ def _hops(
     """The recommended hops: along the agreed chain, else to the draft's own targets (or the
     first admissible destination), named by level when there are several."""
     if d.chain:
-        return tuple(
-            _link_hop(ctx, link, d.rule, o) for link in _ordered_chain(d.chain, ctx.origin.id)
-        )
+        return tuple([_link_hop(ctx, x, d.rule, o) for x in _ordered_chain(d.chain, ctx.origin.id)])
     targets = _unique(d.targets) or [ctx.institutions[admissible[0].id]]
     if len(targets) == 1 and not d.levels:
         return (Hop(o, InstitutionRef.of(targets[0]), d.via, d.rule),)
@@ -490,14 +521,21 @@ def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef, o: InstitutionRe
     if link.source and not policy_rule:
         kind = "pairing" if link.pairing else "channel"
         rule = RuleRef(f"{kind}:{link.alliance.id if link.alliance else ''}", kind, link.source)
-    return Hop(
-        lower,
-        _ref(ctx, link.upper),
-        "alliance" if link.pairing else "channel",
-        rule,
-        kept(ctx.pool, ("alliance-ref", a.id), lambda: AllianceRef(a.id, a.name, a.kind.value))
-        if a else None,
-    )  # fmt: skip
+    upper, alliance = _upper_refs(ctx, link.upper, a)
+    return Hop(lower, upper, "alliance" if link.pairing else "channel", rule, alliance)
+
+
+def _upper_refs(
+    ctx: RouteContext, ident: str, a: Alliance | None
+) -> tuple[InstitutionRef, AllianceRef | None]:
+    """The references to a link's upper end and its alliance, kept on the pool together
+    (one lookup per hop)."""
+
+    def make() -> tuple[InstitutionRef, AllianceRef | None]:
+        alliance = AllianceRef(a.id, a.name, a.kind.value) if a else None
+        return _ref(ctx, ident), alliance
+
+    return kept(ctx.pool, ("upper-refs", ident, a.id if a else None), make)
 
 
 def _ref(ctx: RouteContext, ident: str) -> InstitutionRef:
@@ -510,13 +548,16 @@ def _ordered_chain(chain: list[Link], origin: str) -> list[Link]:
     """Breadth-first from the origin, so hops read one level up at a time."""
     if len(chain) == 1:
         return [chain[0]] if chain[0].lower == origin else []
+    # Each node's links, in the order they are followed: grouped and sorted once.
+    below: dict[str, list[Link]] = {}
+    for x in chain:
+        below.setdefault(x.lower, []).append(x)
+    for links in below.values():
+        links.sort(key=lambda x: (x.alliance.id if x.alliance else "", x.upper))
     out, seen, queue = [], set(), deque([origin])
     while queue:
         node = queue.popleft()
-        for link in sorted(
-            (x for x in chain if x.lower == node),
-            key=lambda x: (x.alliance.id if x.alliance else "", x.upper),
-        ):
+        for link in below.get(node, ()):
             key = (link.lower, link.upper, link.alliance.id if link.alliance else "")
             if key not in seen:
                 seen.add(key)
@@ -675,8 +716,10 @@ def _first_contact_kinds(ctx: RouteContext) -> tuple[frozenset[str], frozenset[s
 def _first_contact_refusal(ctx: RouteContext, req: RouteRequest) -> Route | None:
     """A conditional first-contact institution cannot start the route for other patients."""
     origin = ctx.origin
+    if req.direction is not Direction.UP or not origin.roles:
+        return None
     grants = [g for g in origin.roles if g.role is ReferralRole.FIRST_CONTACT]
-    if req.direction is not Direction.UP or not grants or acts_as_first_contact(ctx, req):
+    if not grants or acts_as_first_contact(ctx, req):
         return None
     g = grants[0]
     sources = "; ".join(sorted({x.source for x in grants if x.source}))
@@ -851,14 +894,18 @@ def _designation(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draf
 def _alliance(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | None:
     if req.direction is not Direction.UP or not ctx.up_links:
         return None
-    first = [ctx.institutions[x.upper] for x in ctx.up_links if x.lower == ctx.origin.id]
+    origin = ctx.origin.id
+    first = tuple([x.upper for x in ctx.up_links if x.lower == origin])
     if not first:
         return None
     # Its words and what it admits beyond the chain read the origin only through its level
     # and its first counterparts: kept per those; the chain is the origin's own.
-    key = ("alliance-draft", ctx.origin.level.rank, tuple(i.id for i in first))
-    t = kept(by_kind, key, lambda: _alliance_draft(ctx, req, by_kind, first))
-    return _Draft(t.via, t.rule, t.targets, t.zh, t.en, chain=list(ctx.up_links), pooled=t.pooled)
+    key = ("alliance-draft", ctx.origin.level.rank, first)
+    t = kept(by_kind, key, lambda: _alliance_draft(
+        ctx, req, by_kind, [ctx.institutions[i] for i in first]))  # fmt: skip
+    chain = list(ctx.up_links)
+    return _Draft(t.via, t.rule, t.targets, t.zh, t.en, (), chain, [], t.pooled,
+                  (key, tuple([x.upper for x in chain])))  # fmt: skip
 
 
 def _alliance_draft(
@@ -910,18 +957,31 @@ def _level(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> _Draft | No
     if req.direction is not Direction.UP:
         return None
     choices = by_kind[RuleKind.LEVEL_CHOICE]
-    levels: tuple[str, ...] = ()
-    for r in choices:
-        levels = tuple(r.params.get("levels", ())) or levels
+    levels, nearest = kept(by_kind, ("level-choices",), lambda: _level_choices(choices))
     # A first-contact institution refers to the levels the clause names (003 §三(二)2(1):
     # 二级或三级), whatever its own level; anyone else refers above its own level.
     literal = bool(levels) and acts_as_first_contact(ctx, req)
     # The draft reads the request through its rules and the patient, the origin through
     # its level (and its own id or divisions only when the pool holds it or a rule names
     # the nearest): every such origin of the region shares one draft.
-    near = ctx.ancestry if any(r.params.get("nearest") for r in choices) else None
+    near = ctx.ancestry if nearest else None
     key = ("level-draft", literal, ctx.origin.level.rank, _held_origin(ctx), near)
-    return kept(by_kind, key, lambda: _level_draft(ctx, req, choices, levels, literal))
+
+    def make() -> _Draft:
+        draft = _level_draft(ctx, req, choices, levels, literal)
+        draft.memo_key = key  # before it is kept and shared
+        return draft
+
+    return kept(by_kind, key, make)
+
+
+def _level_choices(choices: tuple[Rule, ...]) -> tuple[tuple[str, ...], bool]:
+    """The levels the request's level rules name (the last that names any), and whether
+    one of them names the nearest institution."""
+    levels: tuple[str, ...] = ()
+    for r in choices:
+        levels = tuple(r.params.get("levels", ())) or levels
+    return levels, any(r.params.get("nearest") for r in choices)
 
 
 def _level_draft(

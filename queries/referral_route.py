@@ -228,10 +228,8 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
     origin: Institution | None = by_id.get(req.origin)
     if origin is None:
         raise NotFoundError("institution", req.origin)
-    ancestry = _ancestry(graph, origin.division)
-    policy = _policy(graph, ancestry, day)
-    pool = _candidates(graph, policy, ancestry, day)
-    institutions = dict(_known(graph, policy, pool))
+    ancestry, policy, pool, known = _home(graph, origin.division, day)
+    institutions = dict(known)
     institutions[origin.id] = origin
     up = _up_pairs(graph, origin.id, day)
     alliances = graph.by_label.get(_ALLIANCE, {})
@@ -271,6 +269,25 @@ def gather_on_networkx(graph: MemoryGraph, request: RouteRequest) -> RouteContex
     return _context(origin, ancestry, policy, institutions, up, down, pool, lower)
 
 
+def _home(
+    graph: MemoryGraph, division: str | None, day: date
+) -> tuple[tuple[str, ...], Policy | None, Pool, dict[str, Institution]]:
+    """What a route reads of its origin's division on `day`: the ancestry, the policy in
+    force there, the region's pool and the institutions every route of the pool refers
+    to. The same for every origin of the division, so kept per division and day: one
+    lookup per route instead of four."""
+    memo = graph.day_memo(day)
+    key = ("route-home", division)
+    found: tuple[tuple[str, ...], Policy | None, Pool, dict[str, Institution]] | None
+    found = memo.get(key)
+    if found is None:
+        ancestry = _ancestry(graph, division)
+        policy = _policy(graph, ancestry, day)
+        pool = _candidates(graph, policy, ancestry, day)
+        found = memo[key] = (ancestry, policy, pool, _known(graph, policy, pool))
+    return found
+
+
 def _known(graph: MemoryGraph, policy: Policy | None, pool: Pool) -> dict[str, Institution]:
     """The institutions every route of the pool's region refers to whatever its origin (the
     candidates, those the policy designates), by id: kept on the pool per policy."""
@@ -295,20 +312,35 @@ def _context(
     pool: list[Candidate] | Pool,
     lower: list[Candidate],
 ) -> RouteContext:
-    def link_key(x: Link) -> tuple[str, str, str, str]:
-        fact = x.pairing.key if x.pairing else x.channel.key if x.channel else ""
-        return (x.lower, x.upper, x.alliance.id if x.alliance else "", fact)
-
     return RouteContext(
         origin=origin,
         ancestry=ancestry,
         policy=policy,
         institutions=institutions,  # compared as a mapping: its order is nobody's business
-        up_links=tuple(sorted(up, key=link_key)) if len(up) > 1 else tuple(up),
-        down_links=tuple(sorted(down, key=link_key)) if len(down) > 1 else tuple(down),
+        up_links=_sorted_links(up),
+        down_links=_sorted_links(down),
         pool=pool if isinstance(pool, Pool) else _sorted_pool(pool),
         lower=tuple(sorted(lower, key=lambda c: c.institution.id)),
     )
+
+
+def _link_key(x: Link) -> tuple[str, str, str, str]:
+    fact = x.pairing.key if x.pairing else x.channel.key if x.channel else ""
+    return (x.lower, x.upper, x.alliance.id if x.alliance else "", fact)
+
+
+def _ends(x: Link) -> tuple[str, str, str]:
+    return (x.lower, x.upper, x.alliance.id if x.alliance else "")
+
+
+def _sorted_links(links: list[Link]) -> tuple[Link, ...]:
+    """`links` by `_link_key`. When no two share their ends and alliance, the fact's key
+    (formatted from its dates) never decides the order, so it is not built."""
+    if len(links) < 2:
+        return tuple(links)
+    if len({_ends(x) for x in links}) == len(links):
+        return tuple(sorted(links, key=_ends))
+    return tuple(sorted(links, key=_link_key))
 
 
 def _sorted_pool(pool: list[Candidate]) -> Pool:
@@ -411,7 +443,12 @@ def _up_pairs(graph: MemoryGraph, origin: str, day: date) -> list[Link]:
         if depth == MAX_HOPS:
             continue
         for upper, p in pairings.get((_INSTITUTION, node), ()):
-            if not p.holds_on(day) or (alliance is not None and p.alliance != alliance):
+            if alliance is not None and p.alliance != alliance:
+                continue
+            # `p.holds_on(day)`, inline: this loop runs for every pairing of every route.
+            if (p.valid_from is not None and p.valid_from > day) or (
+                p.valid_to is not None and p.valid_to < day
+            ):
                 continue
             if id(p) not in found:
                 found[id(p)] = Link(node, upper[1], alliances.get(p.alliance), pairing=p)

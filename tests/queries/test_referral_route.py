@@ -432,3 +432,22 @@ def test_levels_of_one_rank_are_named_in_one_order_whatever_the_set_gave(given: 
         "secondary",
         "tertiary",
     ]
+
+
+def test_links_sort_by_their_ends_and_then_by_the_facts_key() -> None:
+    from datetime import date
+
+    from graphmodel.counterpart import Pairing
+    from graphmodel.routing import Link
+    from queries.referral_route import _link_key, _sorted_links
+
+    def link(lower: str, upper: str, start: int) -> Link:
+        p = Pairing(alliance="a", upper=upper, lower=lower, valid_from=date(start, 1, 1))
+        return Link(lower, upper, None, pairing=p)
+
+    distinct = [link("o", "c", 2020), link("b", "z", 2019), link("o", "b", 2021)]
+    same_ends = [link("o", "c", 2021), link("o", "b", 2022), link("o", "c", 2019)]
+    for links in (distinct, same_ends):
+        assert list(_sorted_links(links)) == sorted(links, key=_link_key)
+    starts = [x.pairing.valid_from for x in _sorted_links(same_ends) if x.pairing]
+    assert [d.year for d in starts if d] == [2022, 2019, 2021]
