@@ -416,5 +416,9 @@ class _Asgi:
 
 def app_from_env() -> Starlette:
     """The factory `uvicorn --factory` and `alliancegraph serve --workers N` call."""
+    from api import serving_gc
+
     settings = Settings.from_env()
-    return create_app(settings, heavy_worker=settings.heavy_process)
+    app = create_app(settings, heavy_worker=settings.heavy_process)
+    serving_gc.tune()
+    return app
