@@ -265,6 +265,19 @@ class GraphQLApp(PlainAnswers, GraphQL[Context, None]):
                        request_id=request.scope.get("alliancegraph.request_id", "-"))  # fmt: skip
 
 
+@contextlib.asynccontextmanager
+async def _async_reads(store: Store) -> AsyncIterator[None]:
+    """While the app serves: Neo4j's compiled reads on the async driver, on this loop
+    (`api.context.call`); closed at shutdown if this app opened it."""
+    opened = type(store) is Neo4jStore and await store.open_async()
+    try:
+        yield
+    finally:
+        if opened:
+            assert isinstance(store, Neo4jStore)
+            await store.close_async()
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers") or ():
         if key == name:
@@ -345,7 +358,8 @@ def create_app(
         try:
             if store is not None:
                 holder["store"] = TracedStore(store, provider) if provider else store
-                yield
+                async with _async_reads(holder["store"]):
+                    yield
                 return
             from stores.open import open_store
 
@@ -353,7 +367,8 @@ def create_app(
             holder["store"] = TracedStore(opened, provider) if provider else opened
             log.info("serving the %s store", holder["store"].kind)
             try:
-                yield
+                async with _async_reads(holder["store"]):
+                    yield
             finally:
                 holder["store"].close()
         finally:
@@ -401,5 +416,9 @@ class _Asgi:
 
 def app_from_env() -> Starlette:
     """The factory `uvicorn --factory` and `alliancegraph serve --workers N` call."""
+    from api import serving_gc
+
     settings = Settings.from_env()
-    return create_app(settings, heavy_worker=settings.heavy_process)
+    app = create_app(settings, heavy_worker=settings.heavy_process)
+    serving_gc.tune()
+    return app

@@ -5,10 +5,11 @@ one GraphQL response asks for into one call of a batched named query (no N+1). T
 fallback now: the root fields compile their whole selection (api/projection.py) and only
 what the plan leaves out (its docstring says what) reaches a loader.
 
-Store calls go to a thread only for a store that waits on I/O (Neo4j's driver is
-synchronous). The embedded store's calls are Python walks holding the GIL: a thread runs
-them no sooner, and the hand-over to it and back cost more than a lookup itself (two
-thread switches per call, milliseconds on a loaded machine, measured with bench/http.py).
+Store calls go to a thread only for a store that waits on I/O (Neo4j's sync driver), and
+on the server's loop the compiled reads not even then: they await Neo4j's async driver.
+The embedded store's calls are Python walks holding the GIL: a thread runs them no
+sooner, and the hand-over to it and back cost more than a lookup itself (two thread
+switches per call, milliseconds on a loaded machine, measured with bench/http.py).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from queries.neighbours import (
     PAIRINGS_OF,
 )
 from stores.memory import MemoryStore
+from stores.neo4j import Neo4jStore
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -81,7 +83,13 @@ async def offload(store: Store, work: Callable[..., V], /, *args: Any, **kwargs:
 
 
 async def call(store: Store, query: NamedQuery, /, **args: Any) -> Any:
-    """`store.run(query, **args)`, inline or in a thread as `offload` says."""
+    """`store.run(query, **args)`, inline or in a thread as `offload` says; on Neo4j, a
+    query that is one statement goes on the async driver instead when the running loop
+    has one (the server's own loop, not the heavy lane's: `Neo4jStore.open_async`)."""
+    if query.neo4j_statement is not None and type(store) is Neo4jStore:
+        reader = store.async_reader()
+        if reader is not None:
+            return await store.arun(reader, query, **args)
     return await offload(store, store.run, query, **args)
 
 

@@ -114,6 +114,7 @@ def serve_worker(parent: int, socket: str) -> None:
     soon as its parent is, however the parent went (even SIGKILL)."""
     import uvicorn
 
+    from api import serving_gc
     from api.app import create_app
 
     settings = pickle.loads(sys.stdin.buffer.read())
@@ -128,7 +129,9 @@ def serve_worker(parent: int, socket: str) -> None:
     threading.Thread(target=orphaned, name="alliancegraph-orphan-guard", daemon=True).start()
     with contextlib.suppress(OSError):
         os.nice(10)
-    uvicorn.run(create_app(settings), uds=socket, log_level="warning")
+    app = create_app(settings)
+    serving_gc.tune()
+    uvicorn.run(app, uds=socket, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from api.types.enums import (
     ReferralRole,
     RoleCondition,
 )
-from graphmodel.store import Reader
+from graphmodel.store import Reader, Statement
 from queries import alliance_list, counterparts, institution_list
 from queries.counterparts import specialty_match
 from stores.props import to_date
@@ -358,47 +358,79 @@ def resolve_params(ref: str) -> dict[str, Any]:
 def fetch_one(reader: Reader, root: str, sel: Sel, raw: bool = False, **args: Any
               ) -> tuple[bool, Any]:  # fmt: skip
     """(found uniquely, object or None) for `institution`, `alliance`, `division`."""
+    found: tuple[bool, Any] = run(reader, one_statement(root, sel, raw, **args))
+    return found
+
+
+def one_statement(root: str, sel: Sel, raw: bool = False, **args: Any) -> Statement:
+    """`fetch_one`'s statement, and how its rows become the answer."""
     c = Compiler()
     make = _same if raw else builder(sel)
     if root == "institution":
         for k, v in resolve_params(args["ref"]).items():
             c.params[k] = v
-        rows = _run(reader, RESOLVE + f"RETURN n, {c.project(sel, 'n0')} AS r", c.params)
-        if rows[0]["n"] != 1:
-            return False, None
-        return True, make(rows[0]["r"])
+
+        def resolved(rows: list[dict[str, Any]]) -> tuple[bool, Any]:
+            if rows[0]["n"] != 1:
+                return False, None
+            return True, make(rows[0]["r"])
+
+        return Statement(RESOLVE + f"RETURN n, {c.project(sel, 'n0')} AS r", c.params, resolved)
     label, prop = {"alliance": ("Alliance", "id"), "division": ("Division", "id")}[root]
     ident = c.param(args["id"])
     cypher = f"MATCH (n0:{label} {{{prop}: {ident}}}) RETURN {c.project(sel, 'n0')} AS r"
-    rows = _run(reader, cypher, c.params)
-    return True, make(rows[0]["r"]) if rows else None
+
+    def by_id(rows: list[dict[str, Any]]) -> tuple[bool, Any]:
+        return True, make(rows[0]["r"]) if rows else None
+
+    return Statement(cypher, c.params, by_id)
 
 
 def fetch_list(reader: Reader, root: str, sel: Sel, params: dict[str, Any], raw: bool = False
                ) -> list[Any]:  # fmt: skip
     """Rows of `institutions` / `alliances`: the list query's own filter, then projection."""
+    found: list[Any] = run(reader, list_statement(root, sel, params, raw))
+    return found
+
+
+def list_statement(root: str, sel: Sel, params: dict[str, Any], raw: bool = False
+                   ) -> Statement:  # fmt: skip
     c = Compiler()
     c.params.update(params)
     var, body = ("i", _INSTITUTION_LIST) if root == "institutions" else ("a", _ALLIANCE_LIST)
     cypher = f"{body}\nWITH {var} ORDER BY {var}.id LIMIT $limit\nRETURN {c.project(sel, var)} AS r"
     make = _same if raw else builder(sel)
-    return [make(r["r"]) for r in _run(reader, cypher, c.params)]
+    return Statement(cypher, c.params, lambda rows: [make(r["r"]) for r in rows])
 
 
 def fetch_counterparts(reader: Reader, sel: Sel, ref: str, args: dict[str, Any],
                        raw: bool = False) -> tuple[bool, list[Any]]:  # fmt: skip
+    found: tuple[bool, list[Any]] = run(reader, counterparts_statement(sel, ref, args, raw))
+    return found
+
+
+def counterparts_statement(sel: Sel, ref: str, args: dict[str, Any], raw: bool = False
+                           ) -> Statement:  # fmt: skip
     c = Compiler()
     for k, v in resolve_params(ref).items():
         c.params[k] = v
     day = c.param(as_of(args.get("on")))
     listed = c.counterparts("n0", args, sel, day)
-    rows = _run(reader, RESOLVE + f"RETURN n, {listed} AS r", c.params)
-    if rows[0]["n"] != 1:
-        return False, []
-    if raw:
-        return True, list(rows[0]["r"])
-    make = builder(sel)
-    return True, [make(x) for x in rows[0]["r"]]
+    make = None if raw else builder(sel)
+
+    def finish(rows: list[dict[str, Any]]) -> tuple[bool, list[Any]]:
+        if rows[0]["n"] != 1:
+            return False, []
+        if make is None:
+            return True, list(rows[0]["r"])
+        return True, [make(x) for x in rows[0]["r"]]
+
+    return Statement(RESOLVE + f"RETURN n, {listed} AS r", c.params, finish)
+
+
+def run(reader: Reader, statement: Statement) -> Any:
+    """A statement on the sync reader, answered."""
+    return statement.finish(_run(reader, statement.cypher, statement.params))
 
 
 def row_leaf(type_name: str, py: str) -> tuple[str, Conv] | None:

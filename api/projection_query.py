@@ -12,10 +12,10 @@ from typing import Any
 
 from api.projection import Sel
 from api.projection_memory import Evaluator
-from api.projection_neo4j import fetch_counterparts, fetch_list, fetch_one
+from api.projection_neo4j import counterparts_statement, list_statement, one_statement, run
 from graphmodel.enums import Label
 from graphmodel.names import name_key
-from graphmodel.store import NamedQuery, Reader
+from graphmodel.store import NamedQuery, Reader, Statement
 from graphmodel.validity import today
 from queries.alliance_list import ALLIANCE_LIST, AllianceFilter
 from queries.institution_list import INSTITUTION_LIST, InstitutionFilter
@@ -45,11 +45,17 @@ def _list_params(root: str, args: dict[str, Any]) -> dict[str, Any]:
 def on_neo4j(reader: Reader, root: str, sel: Sel, args: dict[str, Any], raw: bool = False
              ) -> tuple[bool, Any]:  # fmt: skip
     """`raw`: the projected maps instead of the API's objects (`api.direct` writes them)."""
+    return run(reader, statement(root, sel, args, raw))  # type: ignore[no-any-return]
+
+
+def statement(root: str, sel: Sel, args: dict[str, Any], raw: bool = False) -> Statement:
+    """The one statement of `on_neo4j`, whichever driver runs it (`Neo4jStore.arun`)."""
     if root in {"institutions", "alliances"}:
-        return True, fetch_list(reader, root, sel, _list_params(root, args), raw)
+        listed = list_statement(root, sel, _list_params(root, args), raw)
+        return listed._replace(finish=lambda rows: (True, listed.finish(rows)))
     if root == "counterparts":
-        return fetch_counterparts(reader, sel, args["ref"], args["link"], raw)
-    return fetch_one(reader, root, sel, raw, **args)
+        return counterparts_statement(sel, args["ref"], args["link"], raw)
+    return one_statement(root, sel, raw, **args)
 
 
 def on_networkx(graph: MemoryGraph, root: str, sel: Sel, args: dict[str, Any],
@@ -78,5 +84,9 @@ def on_networkx(graph: MemoryGraph, root: str, sel: Sel, args: dict[str, Any],
 
 
 PROJECTED = NamedQuery(
-    "projected", on_neo4j, on_networkx, "a root field's whole selection, compiled (api/)"
+    "projected",
+    on_neo4j,
+    on_networkx,
+    "a root field's whole selection, compiled (api/)",
+    neo4j_statement=statement,
 )

@@ -495,6 +495,7 @@ def serve(obj: Context, host: str, port: int, workers: int, dev: bool) -> None:
 
     import uvicorn
 
+    from api import serving_gc
     from api.app import create_app
 
     settings = dataclasses.replace(obj.settings, production=False) if dev else obj.settings
@@ -510,6 +511,7 @@ def serve(obj: Context, host: str, port: int, workers: int, dev: bool) -> None:
         # --sample/--data the worker could not open the same data, so it stays off.
         heavy = settings.heavy_process and not (obj.samples or obj.data)
         app = create_app(settings, store, heavy_worker=heavy)
+        serving_gc.tune()
         # The app writes its own access log, JSON lines (api/observability.py).
         uvicorn.run(app, host=host, port=port, log_level="info",
                     access_log=not settings.access_log)  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, LiteralString, Protocol, runtime_checkable
+from typing import Any, LiteralString, NamedTuple, Protocol, runtime_checkable
 
 from graphmodel.dataset import Dataset
 
@@ -22,12 +22,24 @@ class Reader(Protocol):
     def maps(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]: ...
 
 
+class Statement(NamedTuple):
+    """A read that is one Cypher statement: its text, its parameters, and what makes the
+    answer from its rows (the projected maps `Reader.maps` gives)."""
+
+    cypher: str
+    params: dict[str, Any]
+    finish: Callable[[list[dict[str, Any]]], Any]
+
+
 @dataclass(frozen=True)
 class NamedQuery:
     name: str
     on_neo4j: Callable[..., Any]
     on_networkx: Callable[..., Any]
     description: str = ""
+    # For a query that is always one statement: the statement of `**args`, so that Neo4j's
+    # store can run it on its async driver (`Neo4jStore.arun`) as `on_neo4j` would.
+    neo4j_statement: Callable[..., Statement] | None = None
 
 
 @dataclass(frozen=True)

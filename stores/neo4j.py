@@ -6,15 +6,17 @@ Driver errors are translated into `UnavailableError` here and never escape.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
 import neo4j.graph
-from neo4j import GraphDatabase, RoutingControl
+from neo4j import AsyncGraphDatabase, GraphDatabase, RoutingControl
+from neo4j.api import AsyncBookmarkManager, BookmarkManager
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -31,7 +33,7 @@ from graphmodel.dataset import Dataset
 from graphmodel.enums import Label, Rel
 from graphmodel.errors import DeadlineError, InvalidInputError, UnavailableError
 from graphmodel.settings import Settings
-from graphmodel.store import LoadReport, NamedQuery
+from graphmodel.store import LoadReport, NamedQuery, Statement
 from loaders import neo4j_writer
 
 T = TypeVar("T")
@@ -109,22 +111,23 @@ class Neo4jReader:
         """Like `rows`, for a statement that returns no node or relationship (only maps,
         lists and values, as a map projection does): the driver's values as they are,
         without `plain` walking every nested map again (a third of a large read's time)."""
-        records = self._records(cypher, params)
-        if not records:
-            return []
-        keys = records[0].keys()
-        return [dict(zip(keys, r, strict=True)) for r in records]
+        return as_maps(self._records(cypher, params))
 
     def _records(self, cypher: LiteralString, params: dict[str, Any]) -> list[neo4j.Record]:
-        self.round_trips += 1
-        limit = deadline.current()
-        query: LiteralString | neo4j.Query = cypher
-        if limit is not None:
-            limit.check()
-            # At least a millisecond: a zero timeout would mean "the server's default".
-            query = neo4j.Query(cypher, timeout=max(limit.remaining(), 0.001))
+        query = self.query(cypher)
         with translated():
             return self._auto_commit(query, params)
+
+    def query(self, cypher: LiteralString) -> LiteralString | neo4j.Query:
+        """Count one round trip; inside a request, check its deadline and hand Neo4j the
+        time left as the transaction timeout."""
+        self.round_trips += 1
+        limit = deadline.current()
+        if limit is None:
+            return cypher
+        limit.check()
+        # At least a millisecond: a zero timeout would mean "the server's default".
+        return neo4j.Query(cypher, timeout=max(limit.remaining(), 0.001))
 
     def _auto_commit(self, query: LiteralString | neo4j.Query, params: dict[str, Any]
                      ) -> list[neo4j.Record]:  # fmt: skip
@@ -150,6 +153,63 @@ class Neo4jReader:
             return list(session.run(query, params))
 
 
+def as_maps(records: list[neo4j.Record]) -> list[dict[str, Any]]:
+    if not records:
+        return []
+    keys = records[0].keys()
+    return [dict(zip(keys, r, strict=True)) for r in records]
+
+
+class SharedBookmarks(AsyncBookmarkManager):
+    """The sync driver's `execute_query` bookmark manager, for the async driver's sessions:
+    one chain of bookmarks whichever driver a read went through, so causal chaining is the
+    same as when every read used the sync driver. Its methods take a lock and return."""
+
+    def __init__(self, manager: BookmarkManager) -> None:
+        self._manager = manager
+
+    async def update_bookmarks(self, previous_bookmarks: Collection[str],
+                               new_bookmarks: Collection[str]) -> None:  # fmt: skip
+        self._manager.update_bookmarks(previous_bookmarks, new_bookmarks)
+
+    async def get_bookmarks(self) -> Collection[str]:
+        return self._manager.get_bookmarks()
+
+
+class AsyncNeo4jReader:
+    """`Neo4jReader.maps` on the async driver, for the server's event loop: a read awaits
+    Neo4j's answer on the loop instead of holding a worker thread, so the records are
+    decoded on the loop's own thread, with no hand-off to a thread and back and no
+    contention for the GIL with it (bench/README.md, peer benchmark). The same round-trip
+    count (the sync reader's), deadline, auto-commit statement, retry of a lost connection
+    and bookmarks as `Neo4jReader`."""
+
+    def __init__(self, driver: neo4j.AsyncDriver, database: str, counter: Neo4jReader) -> None:
+        self.driver = driver
+        self.database = database
+        self.counter = counter
+        self.bookmarks = SharedBookmarks(counter.driver.execute_query_bookmark_manager)
+
+    async def maps(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        query = self.counter.query(cypher)
+        with translated():
+            for _ in range(READ_ATTEMPTS - 1):
+                try:
+                    return as_maps(await self._read_once(query, params))
+                except (SessionExpired, ServiceUnavailable):
+                    continue
+            return as_maps(await self._read_once(query, params))
+
+    async def _read_once(self, query: LiteralString | neo4j.Query, params: dict[str, Any]
+                         ) -> list[neo4j.Record]:  # fmt: skip
+        async with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS,
+            bookmark_manager=self.bookmarks,
+        ) as session:  # fmt: skip
+            result = await session.run(query, params)
+            return [record async for record in result]
+
+
 def plain(value: Any) -> Any:
     """Nodes and relationships as their property maps (`Record.data()` turns a relationship
     into a tuple of its ends), recursively through lists and maps."""
@@ -169,37 +229,87 @@ class Neo4jStore:
         if not settings.neo4j_uri:
             raise UnavailableError("NEO4J_URI is not set")
         self.settings = settings
-        self.driver = GraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password),
-            # Short waits: when Neo4j is away, callers get UNAVAILABLE promptly, and the
-            # pool reconnects by itself when it returns.
-            connection_timeout=settings.neo4j_timeout,
-            connection_acquisition_timeout=settings.neo4j_timeout,
-            max_transaction_retry_time=settings.neo4j_timeout,
-            # Notifications (e.g. "relationship type does not exist" on an empty database)
-            # are for people writing Cypher by hand, not for a product's logs.
-            notifications_min_severity="OFF",
-        )
+        self.driver = GraphDatabase.driver(settings.neo4j_uri, **self._options())
         self.reader = Neo4jReader(self.driver, settings.neo4j_database)
         self._loads_checked = 0.0  # monotonic time of the last clean look at the load markers
         self.load_checks = 0
+        self._async: AsyncNeo4jReader | None = None  # the server's loop's, see `open_async`
+        self._async_loop: asyncio.AbstractEventLoop | None = None
+
+    def _options(self) -> dict[str, Any]:
+        settings = self.settings
+        return {
+            "auth": (settings.neo4j_user, settings.neo4j_password),
+            # Short waits: when Neo4j is away, callers get UNAVAILABLE promptly, and the
+            # pool reconnects by itself when it returns.
+            "connection_timeout": settings.neo4j_timeout,
+            "connection_acquisition_timeout": settings.neo4j_timeout,
+            "max_transaction_retry_time": settings.neo4j_timeout,
+            # Notifications (e.g. "relationship type does not exist" on an empty database)
+            # are for people writing Cypher by hand, not for a product's logs.
+            "notifications_min_severity": "OFF",
+        }
 
     def run(self, query: NamedQuery, /, **args: Any) -> Any:
         self.check_loads()
         return query.on_neo4j(self.reader, **args)
 
+    async def open_async(self) -> bool:
+        """Open an async driver for the running event loop (the server's, from its
+        lifespan), for `arun`; True if this call opened it, and so must close it
+        (`close_async`). One loop at a time: another loop's reads keep to threads."""
+        if self._async is not None or self.settings.neo4j_uri is None:
+            return False
+        driver = AsyncGraphDatabase.driver(self.settings.neo4j_uri, **self._options())
+        self._async = AsyncNeo4jReader(driver, self.settings.neo4j_database, self.reader)
+        self._async_loop = asyncio.get_running_loop()
+        return True
+
+    async def close_async(self) -> None:
+        found, self._async, self._async_loop = self._async, None, None
+        if found is not None:
+            await found.driver.close()
+
+    def async_reader(self) -> AsyncNeo4jReader | None:
+        """The async reader if it belongs to the running loop, else None (use `run`)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        return self._async if loop is self._async_loop else None
+
+    async def arun(self, reader: AsyncNeo4jReader, query: NamedQuery, /, **args: Any) -> Any:
+        """`run` of a query that is one statement (`query.neo4j_statement`), on `reader`
+        (`async_reader`): the same load check, statement and answer."""
+        assert query.neo4j_statement is not None
+        if self._loads_due():
+            with translated():
+                records, _, _ = await reader.driver.execute_query(
+                    neo4j_writer.INCOMPLETE_LOADS, routing_=RoutingControl.READ,
+                    database_=self.settings.neo4j_database, bookmark_manager_=reader.bookmarks,
+                )  # fmt: skip
+            self._loads_seen(records)
+        statement: Statement = query.neo4j_statement(**args)
+        # The text is made from constants and the plan's shape; values are parameters.
+        return statement.finish(await reader.maps(statement.cypher, **statement.params))
+
     def check_loads(self) -> None:
         """Refuse to answer from a half-written graph: a batched load still in progress, or
         one that was interrupted. Looked up at most every `LOAD_CHECK_SECONDS`."""
-        now = time.monotonic()
-        if now - self._loads_checked < LOAD_CHECK_SECONDS:
+        if not self._loads_due():
             return
         with translated():
             records, _, _ = self.driver.execute_query(
                 neo4j_writer.INCOMPLETE_LOADS, routing_=RoutingControl.READ,
                 database_=self.settings.neo4j_database,
             )  # fmt: skip
+        self._loads_seen(records)
+
+    def _loads_due(self) -> bool:
+        return time.monotonic() - self._loads_checked >= LOAD_CHECK_SECONDS
+
+    def _loads_seen(self, records: list[neo4j.Record]) -> None:
+        now = time.monotonic()
         self.load_checks += 1
         if records:
             names = ", ".join(f"{r['dataset']} (started {r['started']})" for r in records)

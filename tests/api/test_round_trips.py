@@ -3,6 +3,8 @@ selection is compiled into one statement, api/projection_neo4j.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from graphmodel.alliance import Alliance, Membership
 from graphmodel.dataset import Dataset
 from graphmodel.division import Division
@@ -89,3 +91,32 @@ def test_a_hundred_institutions_with_alliances_and_leads_in_one_round_trip(
     assert len(nodes) == 100
     assert all(n["alliances"][0]["lead"]["id"].startswith("n-county-") for n in nodes)
     assert trips == 1
+
+
+ONE = '{ institution(id: "n-county-03") { id alliances { id kind } } }'
+
+
+def test_the_servers_compiled_reads_await_the_async_driver_not_a_thread(
+    neo4j_clean: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While an app serves, its loop has the async driver (`Neo4jStore.open_async`): a
+    compiled read on that loop never reaches the sync `run` (a worker thread's), still one
+    round trip; at shutdown the app closes the driver it opened. (A costly read, as
+    `QUERY` is, runs in the heavy lane's own loop, and so in a thread, as before.)"""
+    neo4j_clean.load(many())
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a compiled read went to the sync driver")
+
+    for api in make_api(neo4j_clean):
+        assert neo4j_clean._async is not None
+        monkeypatch.setattr(neo4j_clean, "run", refused)
+        before = neo4j_clean.reader.round_trips
+        found = api.data(ONE)["institution"]
+        assert neo4j_clean.reader.round_trips - before == 1
+        monkeypatch.undo()
+    assert found == {
+        "id": "n-county-03",
+        "alliances": [{"id": "n-a-03", "kind": "COUNTY_COMMUNITY"}],
+    }
+    assert neo4j_clean._async is None and neo4j_clean.async_reader() is None
