@@ -53,6 +53,9 @@ ARRAY_DELIMITER = "\x1f"  # a control character: the loader refuses them in ever
 _NULL = "\x01"  # stands for "no property" while the csv module quotes every other cell
 _NULL_QUOTED = f'"{_NULL}"'
 CHUNK = 10_000  # rows formatted per write, and how often progress hears of them
+# The share of the institution rows the forked process writes: the rest, and every other
+# file, take the parent about as long (bench/README.md, initial load).
+ASIDE_SHARE = 0.8
 
 DATES = frozenset({"valid_from", "valid_to", "review_passed_on"})
 LONGS = frozenset({"level_rank", "count", "rows"})
@@ -116,6 +119,7 @@ class _File:
     keys: list[str] | None = None
     rows: int = 0
     multiline: bool = False
+    header: bool = True  # False for a later part of a file, appended to its first part
 
 
 @dataclass
@@ -156,7 +160,8 @@ def _write(
         for first, second, props in rows:
             if target.keys is None:
                 target.keys = [k for k in props if k != "id" or target.start is not None]
-                f.write(_header(target))
+                if target.header:
+                    f.write(_header(target))
             keys = target.keys
             cells = [] if first is None else [first]
             if second is not None:
@@ -241,9 +246,26 @@ def write_import_files(
             _write(node["Grid"], outlined("grid", grids), progress)
             _write(rel["WITHIN"], ((r["id"], r["division"], stamp) for r in grids), progress)
         elif cypher is w.WRITE_INSTITUTIONS:
-            # The largest file (about half the CSV time at 100k) is written beside the others.
-            institutions = _aside(_institution_files, node["Institution"], rel["LOCATED_IN"],
-                                  rows, stamp)  # fmt: skip
+            # The largest file, more than half the CSV time: a forked process writes the
+            # first part of it while this one writes its rest and every other file.
+            split = round(len(dataset.institutions) * ASIDE_SHARE)
+            institutions = _aside(_write_part, node["Institution"],
+                                  w.institution_rows(dataset, gen, 0, split))  # fmt: skip
+            rest = _File(files.directory / "Institution.rest.csv", "Institution", header=False)
+            try:
+                _write(rest, ((r["id"], None, r)
+                              for r in w.institution_rows(dataset, gen, split)), None)  # fmt: skip
+                _write(rel["LOCATED_IN"], ((i.id, i.division, stamp)
+                                           for i in dataset.institutions if i.division is not None),
+                       progress)  # fmt: skip
+            except BaseException as error:
+                # The first part's error, if it has one, is about an earlier row: that one
+                # is reported, as when one process wrote every row in order.
+                try:
+                    institutions()
+                except BaseException as first:
+                    raise first from error
+                raise
         elif cypher is w.WRITE_ALLIANCES:
             _write(node["Alliance"], ((r["id"], None, r) for r in rows), progress)
         elif cypher is w.WRITE_MEMBERSHIPS:
@@ -273,11 +295,9 @@ def write_import_files(
             _write(rel["DESIGNATES"], ((a, b, stamp) for a, b in targets), progress)
         else:  # pragma: no cover - a statement added to the writer and not here
             raise AssertionError(f"the initial load does not know the statement {cypher[:60]!r}")
-    for mine, theirs in zip((node["Institution"], rel["LOCATED_IN"]), institutions(),
-                            strict=True):  # fmt: skip
-        mine.keys, mine.rows, mine.multiline = theirs.keys, theirs.rows, theirs.multiline
-        if progress is not None:
-            progress(mine.path.name, mine.rows)
+    _join(node["Institution"], institutions(), rest)
+    if progress is not None:
+        progress(node["Institution"].path.name, node["Institution"].rows)
     # The route pool is derived, not a fact of the dataset: written here beside the facts, so
     # that the server need not derive it after the import (at 1M that took longer than the
     # import itself). Same rows as `Neo4jStore.refresh_route_pool` makes.
@@ -301,14 +321,22 @@ def write_import_files(
     return files
 
 
-def _institution_files(
-    institutions: _File, located_in: _File, rows: Iterable[Row], stamp: Row
-) -> tuple[_File, _File]:
-    """The institution nodes and their LOCATED_IN relationships, as written."""
-    located: list[tuple[str, str]] = []
-    _write(institutions, _noting_divisions(rows, located), None)
-    _write(located_in, ((i, d, stamp) for i, d in located), None)
-    return institutions, located_in
+def _write_part(target: _File, rows: Iterable[Row]) -> _File:
+    """The node file `target` of `rows`, as written (in the forked process)."""
+    _write(target, ((r["id"], None, r) for r in rows), None)
+    return target
+
+
+def _join(mine: _File, first: _File, rest: _File) -> None:
+    """`mine` is the file `first` (written by the forked process) with `rest` appended."""
+    if rest.rows and first.keys != rest.keys:  # pragma: no cover - the same props function
+        raise AssertionError(f"{mine.kind}: the two parts have different columns")
+    with rest.path.open("rb") as src, first.path.open("ab") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    rest.path.unlink()
+    mine.keys = first.keys if first.rows or not rest.rows else rest.keys
+    mine.rows = first.rows + rest.rows
+    mine.multiline = first.multiline or rest.multiline
 
 
 def _aside(work: Callable[..., Any], *args: Any) -> Callable[[], Any]:
@@ -355,16 +383,6 @@ def _pickled(outcome: tuple[bool, Any]) -> bytes:
         if ok or str(pickle.loads(whole)[1]) == str(value):
             return whole
     return pickle.dumps((False, RuntimeError(repr(value))))
-
-
-def _noting_divisions(
-    rows: Iterable[Row], located: list[tuple[str, str]]
-) -> Iterator[tuple[str, None, Row]]:
-    """The institution rows, noting each one's division for its LOCATED_IN on the way."""
-    for r in rows:
-        if r["division"] is not None:
-            located.append((r["id"], r["division"]))
-        yield r["id"], None, r
 
 
 @dataclass(frozen=True)

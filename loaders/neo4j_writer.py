@@ -359,6 +359,17 @@ def batches(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
         yield batch
 
 
+def institution_rows(
+    dataset: Dataset, gen: str = "", start: int = 0, stop: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """The rows of `WRITE_INSTITUTIONS` for `dataset.institutions[start:stop]` (the initial
+    load writes the institutions in two parts, one per core)."""
+    stamp = {"dataset": dataset.id, "gen": gen}
+    places = places_by_division((d.id, d.name, d.parent) for d in dataset.divisions)
+    for i in dataset.institutions[start:stop]:
+        yield props.institution_props(i, places.get(i.division or "", ())) | stamp
+
+
 def statements(
     dataset: Dataset, gen: str = ""
 ) -> Iterator[tuple[LiteralString, Iterable[dict[str, Any]]]]:
@@ -369,14 +380,7 @@ def statements(
     yield WRITE_DIVISIONS, (tag(props.division_props(d)) for d in dataset.divisions)
     yield WRITE_PART_OF, (tag({"id": d.id, "parent": d.parent}) for d in dataset.divisions)
     yield WRITE_GRIDS, (tag(props.grid_props(g)) for g in dataset.grids)
-    places = places_by_division((d.id, d.name, d.parent) for d in dataset.divisions)
-    yield (
-        WRITE_INSTITUTIONS,
-        (
-            tag(props.institution_props(i, places.get(i.division or "", ())))
-            for i in dataset.institutions
-        ),
-    )
+    yield WRITE_INSTITUTIONS, institution_rows(dataset, gen)
     yield WRITE_ALLIANCES, (tag(props.alliance_props(a)) for a in dataset.alliances)
     yield WRITE_MEMBERSHIPS, (tag(props.membership_props(m)) for m in dataset.memberships)
     yield WRITE_SERVICES, (tag(props.service_props(s)) for s in dataset.services)
