@@ -33,6 +33,7 @@ import os
 import pickle
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -209,6 +210,20 @@ def write_import_files(
     dataset: Dataset, directory: Path, gen: str, progress: Progress | None = None
 ) -> ImportFiles:
     """The import tool's CSV files for `dataset` (load id `gen`), with its LoadState marker."""
+    started: list[_Aside] = []
+    try:
+        return _write_files(dataset, directory, gen, progress, started)
+    except BaseException:
+        # An error after the forked writer started: the process is waited for (never left
+        # a zombie, its pipe never left open) before the error goes on up.
+        for aside in started:
+            aside.settle()
+        raise
+
+
+def _write_files(
+    dataset: Dataset, directory: Path, gen: str, progress: Progress | None, started: list[_Aside]
+) -> ImportFiles:
     files = ImportFiles(Path(directory))
     node = {label: _File(files.directory / f"{label}.csv", label)
             for label in ("Division", "Grid", "Institution", "Alliance", "Policy", "Rule",
@@ -249,8 +264,9 @@ def write_import_files(
             # The largest file, more than half the CSV time: a forked process writes the
             # first part of it while this one writes its rest and every other file.
             split = round(len(dataset.institutions) * ASIDE_SHARE)
-            institutions = _aside(_write_part, node["Institution"],
+            institutions = _Aside(_write_part, node["Institution"],
                                   w.institution_rows(dataset, gen, 0, split))  # fmt: skip
+            started.append(institutions)
             rest = _File(files.directory / "Institution.rest.csv", "Institution", header=False)
             try:
                 _write(rest, ((r["id"], None, r)
@@ -339,39 +355,59 @@ def _join(mine: _File, first: _File, rest: _File) -> None:
     mine.multiline = first.multiline or rest.multiline
 
 
-def _aside(work: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-    """Start `work(*args)` in a forked process, which shares the dataset without copying
-    it (a second core writes while this one does); the returned function waits for it and
-    gives its result, or raises its error here. Without `fork`, `work` runs at once."""
-    if not hasattr(os, "fork"):
-        done = work(*args)
-        return lambda: done
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child: its coverage is not collected
-        os.close(read)
-        gc.disable()  # a short life: collections would only copy the parent's pages
-        try:
-            outcome: tuple[bool, Any] = (True, work(*args))
-        except BaseException as error:  # every error goes to the parent
-            outcome = (False, error)
-        with os.fdopen(write, "wb") as out:
-            out.write(_pickled(outcome))
-        os._exit(0)
-    os.close(write)
+class _Aside:
+    """`work(*args)` run in a forked process, which shares the dataset without copying it
+    (a second core writes while this one does). Calling it waits for the process and gives
+    its result, or raises its error here; `settle` stops it after an error of this
+    process's own. Without `fork`, `work` runs at once."""
 
-    def result() -> Any:
-        with os.fdopen(read, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(pid, 0)
-        if not data:
-            raise RuntimeError(f"the process writing the import files died (status {status})")
-        ok, value = pickle.loads(data)
+    def __init__(self, work: Callable[..., Any], *args: Any) -> None:
+        self._outcome: tuple[bool, Any] | None = None
+        self._pid = 0
+        if not hasattr(os, "fork"):
+            self._outcome = (True, work(*args))
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child: its coverage is not collected
+            os.close(read)
+            gc.disable()  # a short life: collections would only copy the parent's pages
+            try:
+                outcome: tuple[bool, Any] = (True, work(*args))
+            except BaseException as error:  # every error goes to the parent
+                outcome = (False, error)
+            with os.fdopen(write, "wb") as out:
+                out.write(_pickled(outcome))
+            os._exit(0)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def _wait(self) -> tuple[bool, Any]:
+        if self._outcome is None:
+            with os.fdopen(self._read, "rb") as f:
+                data = f.read()
+            _, status = os.waitpid(self._pid, 0)
+            died = RuntimeError(f"the process writing the import files died (status {status})")
+            self._outcome = pickle.loads(data) if data else (False, died)
+        return self._outcome
+
+    def __call__(self) -> Any:
+        ok, value = self._wait()
         if not ok:
             raise value
         return value
 
-    return result
+    def settle(self) -> None:
+        """After an error of this process's own: its work is of no use any more, so the
+        process is stopped and waited for (no zombie, no open pipe), at once even when
+        the error is an interrupt."""
+        if self._outcome is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        os.close(self._read)
+        os.waitpid(self._pid, 0)
+        self._outcome = (False, RuntimeError("stopped after an error of the parent's"))
 
 
 def _pickled(outcome: tuple[bool, Any]) -> bytes:

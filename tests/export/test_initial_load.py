@@ -215,6 +215,35 @@ def test_an_error_writing_the_institutions_reaches_the_caller(
         write_import_files(dataset, tmp_path, "g1")
 
 
+def test_an_error_after_the_fork_stops_and_reaps_the_writing_process(
+    dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent fails writing a later file: the forked writer is not left a zombie."""
+    import loaders.neo4j_import as imp
+
+    forked: list[int] = []
+    real_fork, real_write = os.fork, imp._write
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    def write(target: Any, *args: Any) -> None:
+        if target.kind == "MEMBER_OF":
+            raise OSError("disk full")
+        real_write(target, *args)
+
+    monkeypatch.setattr(imp.os, "fork", fork)
+    monkeypatch.setattr(imp, "_write", write)
+    with pytest.raises(OSError, match="disk full"):
+        write_import_files(dataset, tmp_path, "g1")
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):  # already waited for
+        os.waitpid(forked[0], os.WNOHANG)
+
+
 def test_no_import_tool_is_refused_saying_what_was_looked_for(tmp_path: Path) -> None:
     with pytest.raises(UnavailableError, match=r"NEO4J_HOME is not set"):
         find_import_tool(None, env={})
