@@ -420,6 +420,8 @@ def _admissible(ctx: RouteContext, drafts: list[_Draft], by_kind: ByKind) -> _Me
     keys = tuple(d.memo_key for d in drafts)
     if keys and None not in keys:
         return kept(by_kind, ("admissible", held, keys), lambda: _merge(ctx, drafts))
+    if held is None and any(t.id == ctx.origin.id for d in drafts for t in d.targets):
+        held = ctx.origin.id  # e.g. a readmission to the origin itself: left out of its own
     shape = (held, *(_shape(d) for d in drafts))
     return kept(ctx.pool, ("admissible", shape), lambda: _merge(ctx, drafts))
 
@@ -450,22 +452,34 @@ def _shape(d: _Draft) -> tuple[Any, ...]:
     )
 
 
-def _pool_ids(ctx: RouteContext) -> frozenset[str]:
-    return kept(ctx.pool, _IDS, lambda: frozenset(c.institution.id for c in ctx.pool))
+def _named_ids(ctx: RouteContext) -> frozenset[str]:
+    """The ids of the pool's institutions and of those the policy designates: kept on the
+    pool per policy."""
+    policy = ctx.policy
+
+    def make() -> frozenset[str]:
+        ids = {c.institution.id for c in ctx.pool}
+        for r in policy.rules if policy else ():
+            ids.update(r.designates)
+        return frozenset(ids)
+
+    return kept(ctx.pool, ("ids", policy.id if policy else None), make)
 
 
 def _held_origin(ctx: RouteContext) -> str | None:
-    """The origin's id when the pool holds it (what is kept must then leave it out of its
-    own answers), else None: the part of a kept draft's key that is the origin's."""
+    """The origin's id when a kept answer may name it (what is kept must then leave it out
+    of its own answers: it is in the pool, the policy designates it, or a pairing leads
+    back to it), else None: the part of a kept draft's key that is the origin's."""
     origin = ctx.origin.id
+    for x in ctx.up_links:
+        if x.upper == origin:
+            return origin
+    policy = ctx.policy
     memo = getattr(ctx.pool, "memo", None)
-    ids = memo.get(_IDS) if memo is not None else None
-    if ids is None:  # (`_pool_ids`, without its calls when the pool keeps it already)
-        ids = _pool_ids(ctx)
+    ids = memo.get(("ids", policy.id if policy else None)) if memo is not None else None
+    if ids is None:  # (`_named_ids`, without its calls when the pool keeps it already)
+        ids = _named_ids(ctx)
     return origin if origin in ids else None
-
-
-_IDS = ("ids",)
 
 
 def _merge(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:

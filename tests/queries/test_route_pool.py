@@ -219,3 +219,27 @@ def _memos(store: MemoryStore, reqs: list[RouteRequest]) -> list[dict[tuple[Any,
         by_kind = matched_rules(ctx, req)
         out[id(by_kind.memo)] = by_kind.memo
     return list(out.values())
+
+
+def test_an_origin_a_kept_answer_names_is_left_out_of_its_own(samples: Dataset) -> None:
+    """A readmission to the origin itself, asked after another origin of its region asked
+    for a readmission there: the kept answer of the other origin names the institution,
+    its own must not."""
+    store = MemoryStore(samples)
+    insts = [i for i in samples.institutions if i.division and i.level is Level.PRIMARY]
+    checked = 0
+    for target in insts:
+        for other in insts:
+            if other.id == target.id or other.division != target.division:
+                continue
+            for req in (
+                RouteRequest(origin=other.id, readmission_of=target.id, on=DAY),
+                RouteRequest(origin=target.id, readmission_of=target.id, on=DAY),
+            ):
+                warm, fresh = _warm(store, req), _fresh(store, req)
+                assert warm == fresh, req
+                if isinstance(warm, Route) and warm.allowed:
+                    checked += 1
+                    assert req.origin not in {d.id for d in warm.destinations}
+            break
+    assert checked
