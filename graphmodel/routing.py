@@ -306,8 +306,10 @@ def decide(ctx: RouteContext, req: RouteRequest) -> Route:
         and not req.out_of_region
     ):
         # An ordinary route: its plan is kept per request shape and kind of origin.
-        plan = kept(by_kind, _plan_key(ctx, req, by_kind), lambda: _plan_of(
-            ctx, _drafts(ctx, req, by_kind), by_kind))  # fmt: skip
+        key = _plan_key(ctx, req, by_kind)
+        plan = by_kind.memo.get(key)  # (`kept`, without its closure when the plan is kept)
+        if plan is None:
+            plan = kept(by_kind, key, lambda: _plan_of(ctx, _drafts(ctx, req, by_kind), by_kind))
         route = _route_of(ctx, plan)
     else:
         route = _finish(ctx, req, _drafts(ctx, req, by_kind), by_kind)
@@ -619,11 +621,14 @@ def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef, o: InstitutionRe
     a = link.alliance
     # Agreed channels are facts of their own: the hop cites the pairing or channel's clause.
     rule = fallback
-    policy_rule = fallback.source and fallback.kind in _LINK_RULE_KINDS
-    if link.source and not policy_rule:
-        kind = "pairing" if link.pairing else "channel"
-        rule = RuleRef(f"{kind}:{link.alliance.id if link.alliance else ''}", kind, link.source)
-    upper, alliance = _upper_refs(ctx, link.upper, a)
+    if not (fallback.source and fallback.kind in _LINK_RULE_KINDS):
+        source = link.source
+        if source:
+            kind = "pairing" if link.pairing else "channel"
+            rule = RuleRef(f"{kind}:{a.id if a else ''}", kind, source)
+    memo = getattr(ctx.pool, "memo", None)
+    refs = memo.get(("upper-refs", link.upper, a.id if a else None)) if memo is not None else None
+    upper, alliance = refs if refs is not None else _upper_refs(ctx, link.upper, a)
     return Hop(lower, upper, "alliance" if link.pairing else "channel", rule, alliance)
 
 
