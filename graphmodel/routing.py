@@ -298,6 +298,28 @@ def decide(ctx: RouteContext, req: RouteRequest) -> Route:
     if refusal is not None:
         return refusal
     by_kind = matched_rules(ctx, req)
+    if (
+        req.destination is None
+        and req.direction is Direction.UP
+        and not req.flags
+        and req.readmission_of is None
+        and not req.out_of_region
+    ):
+        # An ordinary route: its plan is kept per request shape and kind of origin.
+        key = _plan_key(ctx, req, by_kind)
+        plan = by_kind.memo.get(key)  # (`kept`, without its closure when the plan is kept)
+        if plan is None:
+            plan = kept(by_kind, key, lambda: _plan_of(ctx, _drafts(ctx, req, by_kind), by_kind))
+        route = _route_of(ctx, plan)
+    else:
+        route = _finish(ctx, req, _drafts(ctx, req, by_kind), by_kind)
+    if not by_kind[RuleKind.CONSEQUENCE]:
+        return route
+    return replace(route, consequences=consequences_of(ctx, req, route))
+
+
+def _drafts(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> list[_Draft]:
+    """The drafts of the rules that apply, in the order tried; a binding one ends them."""
     drafts: list[_Draft] = []
     for step in _STEPS:
         d = step(ctx, req, by_kind)
@@ -306,10 +328,83 @@ def decide(ctx: RouteContext, req: RouteRequest) -> Route:
         drafts.append(d)
         if d.binding:
             break
-    route = _finish(ctx, req, drafts, by_kind)
-    if not by_kind[RuleKind.CONSEQUENCE]:
-        return route
-    return replace(route, consequences=consequences_of(ctx, req, route))
+    return drafts
+
+
+def _plan_key(ctx: RouteContext, req: RouteRequest, by_kind: ByKind) -> tuple[Any, ...]:
+    """What the steps and `_plan_of` read of the origin, for an ordinary route (up, no
+    destination, flags, readmission or leaving the region; the request shape is the
+    memo's own): its level; its id when the pool holds it; its first counterparts and its
+    chain's uppers (`_alliance`, `_admissible`); its first-contact standing when a level
+    rule names levels, and its divisions when one names the nearest (`_level`). Nothing
+    of its walk beyond that: the hops along its chain are made per call (`_route_of`)."""
+    origin = ctx.origin
+    first: tuple[str, ...] | None = None
+    uppers: tuple[str, ...] | None = None
+    if ctx.up_links:
+        oid = origin.id
+        first = tuple([x.upper for x in ctx.up_links if x.lower == oid])
+        uppers = tuple([x.upper for x in ctx.up_links])
+    levels, nearest = kept(
+        by_kind, ("level-choices",), lambda: _level_choices(by_kind[RuleKind.LEVEL_CHOICE])
+    )
+    literal = bool(levels) and acts_as_first_contact(ctx, req)
+    near = ctx.ancestry if nearest else None
+    return ("plan", origin.level.rank, _held_origin(ctx), first, uppers, literal, near)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a route without a chosen destination says, but its origin's reference and the
+    hops along its chain: kept per request shape and kind of origin (`_plan_key`), so it
+    holds nothing of one origin's own walk."""
+
+    verdict: str
+    destinations: tuple[Destination, ...]
+    zh: str
+    en: str
+    policy: str | None
+    reason: str | None = None  # set when refused
+    chained: RuleRef | None = None  # the rule the hops along the origin's up links cite
+    hop: tuple[InstitutionRef, str, RuleRef] | None = None  # else the one hop: to, via, rule
+
+
+def _plan_of(ctx: RouteContext, drafts: list[_Draft], by_kind: ByKind) -> _Plan:
+    policy_id = ctx.policy.id if ctx.policy else None
+    merged = _admissible(ctx, drafts, by_kind)
+    admissible = merged.destinations
+    if not drafts or not admissible:
+        rule = drafts[0].rule if drafts else RuleRef("none", "none", "")
+        zh = (drafts[0].zh + " " if drafts else "") + "数据中没有符合条件的接收机构，无法转诊。"
+        en = (drafts[0].en + " " if drafts else "") + (
+            "No admissible receiving institution is in the data for this patient, so no "
+            "referral can be recommended."
+        )
+        cite = f", {rule.source}" if rule.source else ""
+        why = f"no admissible destination (per {rule.id}{cite})"
+        return _Plan(REFUSED, (), zh, en, policy_id, reason=why)
+    main = drafts[0]
+    zh, en = main.zh + merged.also_zh, main.en + merged.also_en
+    if main.chain:
+        # The only draft with a chain is the alliance draft, whose chain is the up links.
+        return _Plan(merged.verdict, admissible, zh, en, policy_id, chained=main.rule)
+    hop = _hop_to(ctx, main, admissible)
+    return _Plan(merged.verdict, admissible, zh, en, policy_id, hop=hop)
+
+
+def _route_of(ctx: RouteContext, plan: _Plan) -> Route:
+    o = InstitutionRef.of(ctx.origin)
+    if plan.reason is not None:
+        return Route(REFUSED, o, (), (), plan.zh, plan.en, plan.policy, reason=plan.reason)
+    if plan.chained is not None:
+        rule = plan.chained
+        chain = _ordered_chain(list(ctx.up_links), ctx.origin.id)
+        hops = tuple([_link_hop(ctx, x, rule, o) for x in chain])
+    else:
+        assert plan.hop is not None
+        to, via, rule = plan.hop
+        hops = (Hop(o, to, via, rule),)
+    return Route(plan.verdict, o, hops, plan.destinations, plan.zh, plan.en, plan.policy)
 
 
 def _admissible(ctx: RouteContext, drafts: list[_Draft], by_kind: ByKind) -> _Merged:
@@ -327,6 +422,8 @@ def _admissible(ctx: RouteContext, drafts: list[_Draft], by_kind: ByKind) -> _Me
     keys = tuple(d.memo_key for d in drafts)
     if keys and None not in keys:
         return kept(by_kind, ("admissible", held, keys), lambda: _merge(ctx, drafts))
+    if held is None and any(t.id == ctx.origin.id for d in drafts for t in d.targets):
+        held = ctx.origin.id  # e.g. a readmission to the origin itself: left out of its own
     shape = (held, *(_shape(d) for d in drafts))
     return kept(ctx.pool, ("admissible", shape), lambda: _merge(ctx, drafts))
 
@@ -357,22 +454,34 @@ def _shape(d: _Draft) -> tuple[Any, ...]:
     )
 
 
-def _pool_ids(ctx: RouteContext) -> frozenset[str]:
-    return kept(ctx.pool, _IDS, lambda: frozenset(c.institution.id for c in ctx.pool))
+def _named_ids(ctx: RouteContext) -> frozenset[str]:
+    """The ids of the pool's institutions and of those the policy designates: kept on the
+    pool per policy."""
+    policy = ctx.policy
+
+    def make() -> frozenset[str]:
+        ids = {c.institution.id for c in ctx.pool}
+        for r in policy.rules if policy else ():
+            ids.update(r.designates)
+        return frozenset(ids)
+
+    return kept(ctx.pool, ("ids", policy.id if policy else None), make)
 
 
 def _held_origin(ctx: RouteContext) -> str | None:
-    """The origin's id when the pool holds it (what is kept must then leave it out of its
-    own answers), else None: the part of a kept draft's key that is the origin's."""
+    """The origin's id when a kept answer may name it (what is kept must then leave it out
+    of its own answers: it is in the pool, the policy designates it, or a pairing leads
+    back to it), else None: the part of a kept draft's key that is the origin's."""
     origin = ctx.origin.id
+    for x in ctx.up_links:
+        if x.upper == origin:
+            return origin
+    policy = ctx.policy
     memo = getattr(ctx.pool, "memo", None)
-    ids = memo.get(_IDS) if memo is not None else None
-    if ids is None:  # (`_pool_ids`, without its calls when the pool keeps it already)
-        ids = _pool_ids(ctx)
+    ids = memo.get(("ids", policy.id if policy else None)) if memo is not None else None
+    if ids is None:  # (`_named_ids`, without its calls when the pool keeps it already)
+        ids = _named_ids(ctx)
     return origin if origin in ids else None
-
-
-_IDS = ("ids",)
 
 
 def _merge(ctx: RouteContext, drafts: list[_Draft]) -> _Merged:
@@ -423,26 +532,12 @@ def _pooled_destinations(
 
 
 def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft], by_kind: ByKind) -> Route:
+    plan = _plan_of(ctx, drafts, by_kind)
+    if plan.reason is not None or req.destination is None:
+        return _route_of(ctx, plan)
     o = InstitutionRef.of(ctx.origin)
-    policy_id = ctx.policy.id if ctx.policy else None
-    merged = _admissible(ctx, drafts, by_kind)
-    admissible = merged.destinations
-    if not drafts or not admissible:
-        rule = drafts[0].rule if drafts else RuleRef("none", "none", "")
-        zh = (drafts[0].zh + " " if drafts else "") + "数据中没有符合条件的接收机构，无法转诊。"
-        en = (drafts[0].en + " " if drafts else "") + (
-            "No admissible receiving institution is in the data for this patient, so no "
-            "referral can be recommended."
-        )
-        cite = f", {rule.source}" if rule.source else ""
-        why = f"no admissible destination (per {rule.id}{cite})"
-        return Route(REFUSED, o, (), (), zh, en, policy_id, reason=why)
+    policy_id, admissible, zh, en = plan.policy, plan.destinations, plan.zh, plan.en
     main = drafts[0]
-    zh, en = main.zh + merged.also_zh, main.en + merged.also_en
-    if req.destination is None:
-        verdict = merged.verdict
-        hops = _hops(ctx, main, o, admissible)
-        return Route(verdict, o, hops, admissible, zh, en, policy_id)
     dest = ctx.institutions.get(req.destination)
     name = dest.name if dest else req.destination
     chosen = next((d for d in admissible if d.id == req.destination), None)
@@ -497,13 +592,22 @@ def _hops(
     first admissible destination), named by level when there are several."""
     if d.chain:
         return tuple([_link_hop(ctx, x, d.rule, o) for x in _ordered_chain(d.chain, ctx.origin.id)])
+    to, via, rule = _hop_to(ctx, d, admissible)
+    return (Hop(o, to, via, rule),)
+
+
+def _hop_to(
+    ctx: RouteContext, d: _Draft, admissible: tuple[Destination, ...]
+) -> tuple[InstitutionRef, str, RuleRef]:
+    """Where the one hop of a draft without a chain goes: its own target, or the first
+    admissible destination, or a level when there are several."""
     targets = _unique(d.targets) or [ctx.institutions[admissible[0].id]]
     if len(targets) == 1 and not d.levels:
-        return (Hop(o, InstitutionRef.of(targets[0]), d.via, d.rule),)
+        return InstitutionRef.of(targets[0]), d.via, d.rule
     levels = d.levels or tuple(sorted({t.level.value for t in targets}, key=_level_rank))
     name = levels_zh(levels) + "医疗机构（由患者选择）"
     lowest = levels[0] if levels else ""
-    return (Hop(o, InstitutionRef(None, name, lowest), d.via, d.rule),)
+    return InstitutionRef(None, name, lowest), d.via, d.rule
 
 
 # The kinds of policy rule a hop along an agreed link cites instead of the link's own clause.
@@ -517,11 +621,14 @@ def _link_hop(ctx: RouteContext, link: Link, fallback: RuleRef, o: InstitutionRe
     a = link.alliance
     # Agreed channels are facts of their own: the hop cites the pairing or channel's clause.
     rule = fallback
-    policy_rule = fallback.source and fallback.kind in _LINK_RULE_KINDS
-    if link.source and not policy_rule:
-        kind = "pairing" if link.pairing else "channel"
-        rule = RuleRef(f"{kind}:{link.alliance.id if link.alliance else ''}", kind, link.source)
-    upper, alliance = _upper_refs(ctx, link.upper, a)
+    if not (fallback.source and fallback.kind in _LINK_RULE_KINDS):
+        source = link.source
+        if source:
+            kind = "pairing" if link.pairing else "channel"
+            rule = RuleRef(f"{kind}:{a.id if a else ''}", kind, source)
+    memo = getattr(ctx.pool, "memo", None)
+    refs = memo.get(("upper-refs", link.upper, a.id if a else None)) if memo is not None else None
+    upper, alliance = refs if refs is not None else _upper_refs(ctx, link.upper, a)
     return Hop(lower, upper, "alliance" if link.pairing else "channel", rule, alliance)
 
 

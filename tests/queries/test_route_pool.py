@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
+from bench.synthetic import generate
 from graphmodel.dataset import Dataset
 from graphmodel.enums import Direction, Label, Level, Severity
 from graphmodel.route_pool import MEMO_BOUND, Pool, kept
-from graphmodel.routing import RouteRequest, decide
+from graphmodel.routing import Route, RouteRequest, decide, matched_rules
 from graphmodel.store import Store
 from queries.referral_route import CONTEXT, REFERRAL_ROUTE
 from stores.memory import DAYS_KEPT, MemoryStore
@@ -176,3 +178,68 @@ def test_only_the_last_days_asked_are_kept(samples: Dataset) -> None:
     assert len(store.graph.by_day) == DAYS_KEPT
     assert days[0] not in store.graph.by_day and days[-1] in store.graph.by_day
     assert store.run(REFERRAL_ROUTE, request=RouteRequest(origin=origin, on=days[0])) == first
+
+
+def test_kept_plans_equal_fresh_routes_of_origins_of_one_kind() -> None:
+    """An ordinary route's plan is kept per request shape and kind of origin
+    (`routing._plan_key`): on a synthetic country, where many township centres share a
+    kind, every warm route (the memo filled by all the others first) equals its decision
+    on a plain tuple, its hops start at its own origin, and fewer plans than origins are
+    kept (the key is not the origin)."""
+    syn = generate(3000, 11)
+    store = MemoryStore(syn.dataset)
+    origins = sorted(syn.index.township_centres)
+    reqs = [
+        RouteRequest(origin=o, condition=c, on=DAY)
+        for c in ("general", "cardiovascular")
+        for o in origins
+    ]
+    fresh = [_fresh(store, r) for r in reqs]
+    for r in reqs:
+        _warm(store, r)
+    warm = [_warm(store, r) for r in reversed(reqs)][::-1]
+    routed = 0
+    for req, a, b in zip(reqs, fresh, warm, strict=True):
+        assert a == b, req
+        if isinstance(b, Route) and b.hops:
+            routed += 1
+            assert b.hops[0].source.id == req.origin
+    assert routed > len(reqs) // 2
+    plans = {
+        (id(memo), key) for memo in _memos(store, reqs) for key in memo if key and key[0] == "plan"
+    }
+    assert 0 < len(plans) < routed
+
+
+def _memos(store: MemoryStore, reqs: list[RouteRequest]) -> list[dict[tuple[Any, ...], Any]]:
+    """The memos of the request shapes the routes of `reqs` were decided on."""
+    out: dict[int, dict[tuple[Any, ...], Any]] = {}
+    for req in reqs:
+        ctx = store.run(CONTEXT, request=req)
+        by_kind = matched_rules(ctx, req)
+        out[id(by_kind.memo)] = by_kind.memo
+    return list(out.values())
+
+
+def test_an_origin_a_kept_answer_names_is_left_out_of_its_own(samples: Dataset) -> None:
+    """A readmission to the origin itself, asked after another origin of its region asked
+    for a readmission there: the kept answer of the other origin names the institution,
+    its own must not."""
+    store = MemoryStore(samples)
+    insts = [i for i in samples.institutions if i.division and i.level is Level.PRIMARY]
+    checked = 0
+    for target in insts:
+        for other in insts:
+            if other.id == target.id or other.division != target.division:
+                continue
+            for req in (
+                RouteRequest(origin=other.id, readmission_of=target.id, on=DAY),
+                RouteRequest(origin=target.id, readmission_of=target.id, on=DAY),
+            ):
+                warm, fresh = _warm(store, req), _fresh(store, req)
+                assert warm == fresh, req
+                if isinstance(warm, Route) and warm.allowed:
+                    checked += 1
+                    assert req.origin not in {d.id for d in warm.destinations}
+            break
+    assert checked
