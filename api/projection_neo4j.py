@@ -351,19 +351,13 @@ def resolve_params(ref: str) -> dict[str, Any]:
     return {"ref": ref, "key": key, "needle": alt_needle(key), "by_place": SEPARATOR not in key}
 
 
-# With `raw`, the fetches below answer the projected maps themselves instead of the API's
+# With `raw`, the statements below answer the projected maps themselves instead of the API's
 # objects: `api.direct` writes the response straight from them (`ROW_FIELDS` says how).
 
 
-def fetch_one(reader: Reader, root: str, sel: Sel, raw: bool = False, **args: Any
-              ) -> tuple[bool, Any]:  # fmt: skip
-    """(found uniquely, object or None) for `institution`, `alliance`, `division`."""
-    found: tuple[bool, Any] = run(reader, one_statement(root, sel, raw, **args))
-    return found
-
-
 def one_statement(root: str, sel: Sel, raw: bool = False, **args: Any) -> Statement:
-    """`fetch_one`'s statement, and how its rows become the answer."""
+    """The statement of `institution`, `alliance` or `division` and how its rows become
+    the answer: (found uniquely, object or None)."""
     c = Compiler()
     make = _same if raw else builder(sel)
     if root == "institution":
@@ -386,27 +380,15 @@ def one_statement(root: str, sel: Sel, raw: bool = False, **args: Any) -> Statem
     return Statement(cypher, c.params, by_id)
 
 
-def fetch_list(reader: Reader, root: str, sel: Sel, params: dict[str, Any], raw: bool = False
-               ) -> list[Any]:  # fmt: skip
-    """Rows of `institutions` / `alliances`: the list query's own filter, then projection."""
-    found: list[Any] = run(reader, list_statement(root, sel, params, raw))
-    return found
-
-
 def list_statement(root: str, sel: Sel, params: dict[str, Any], raw: bool = False
                    ) -> Statement:  # fmt: skip
+    """Rows of `institutions` / `alliances`: the list query's own filter, then projection."""
     c = Compiler()
     c.params.update(params)
     var, body = ("i", _INSTITUTION_LIST) if root == "institutions" else ("a", _ALLIANCE_LIST)
     cypher = f"{body}\nWITH {var} ORDER BY {var}.id LIMIT $limit\nRETURN {c.project(sel, var)} AS r"
     make = _same if raw else builder(sel)
     return Statement(cypher, c.params, lambda rows: [make(r["r"]) for r in rows])
-
-
-def fetch_counterparts(reader: Reader, sel: Sel, ref: str, args: dict[str, Any],
-                       raw: bool = False) -> tuple[bool, list[Any]]:  # fmt: skip
-    found: tuple[bool, list[Any]] = run(reader, counterparts_statement(sel, ref, args, raw))
-    return found
 
 
 def counterparts_statement(sel: Sel, ref: str, args: dict[str, Any], raw: bool = False
