@@ -396,15 +396,19 @@ def _route_of(ctx: RouteContext, plan: _Plan) -> Route:
     o = InstitutionRef.of(ctx.origin)
     if plan.reason is not None:
         return Route(REFUSED, o, (), (), plan.zh, plan.en, plan.policy, reason=plan.reason)
-    if plan.chained is not None:
-        rule = plan.chained
-        chain = _ordered_chain(list(ctx.up_links), ctx.origin.id)
-        hops = tuple([_link_hop(ctx, x, rule, o) for x in chain])
-    else:
-        assert plan.hop is not None
-        to, via, rule = plan.hop
-        hops = (Hop(o, to, via, rule),)
+    hops = _plan_hops(ctx, plan, o)
     return Route(plan.verdict, o, hops, plan.destinations, plan.zh, plan.en, plan.policy)
+
+
+def _plan_hops(ctx: RouteContext, plan: _Plan, o: InstitutionRef) -> tuple[Hop, ...]:
+    """The recommended hops of a plan that admits someone: along the origin's agreed chain
+    (its up links, the alliance draft's chain), else the plan's one hop."""
+    if plan.chained is not None:
+        chain = _ordered_chain(list(ctx.up_links), ctx.origin.id)
+        return tuple([_link_hop(ctx, x, plan.chained, o) for x in chain])
+    assert plan.hop is not None
+    to, via, rule = plan.hop
+    return (Hop(o, to, via, rule),)
 
 
 def _admissible(ctx: RouteContext, drafts: list[_Draft], by_kind: ByKind) -> _Merged:
@@ -542,7 +546,7 @@ def _finish(ctx: RouteContext, req: RouteRequest, drafts: list[_Draft], by_kind:
     name = dest.name if dest else req.destination
     chosen = next((d for d in admissible if d.id == req.destination), None)
     if dest is None or chosen is None:
-        hops = _hops(ctx, main, o, admissible)
+        hops = _plan_hops(ctx, plan, o)
         why_zh = f"{name}不在允许的接收机构之列（依据 {main.rule.source or main.rule.id}）。"
         why_en = f"{name} is not among the admissible receiving institutions (per {main.rule.id}"
         why_en += f", {main.rule.source})." if main.rule.source else ")."
@@ -583,17 +587,6 @@ def _sources(items: Iterable[Destination], zh: bool = False) -> str:
     if zh:
         return "依据 " + "；".join(cited) if cited else "没有条款限制"
     return "; ".join(cited or sorted({d.basis.rule for d in items}))
-
-
-def _hops(
-    ctx: RouteContext, d: _Draft, o: InstitutionRef, admissible: tuple[Destination, ...]
-) -> tuple[Hop, ...]:
-    """The recommended hops: along the agreed chain, else to the draft's own targets (or the
-    first admissible destination), named by level when there are several."""
-    if d.chain:
-        return tuple([_link_hop(ctx, x, d.rule, o) for x in _ordered_chain(d.chain, ctx.origin.id)])
-    to, via, rule = _hop_to(ctx, d, admissible)
-    return (Hop(o, to, via, rule),)
 
 
 def _hop_to(
